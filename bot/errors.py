@@ -1,0 +1,47 @@
+"""The project's exceptions, one tree rooted in :class:`DealflowError`.
+
+::
+
+    DealflowError
+    ├── UsageError            bad arguments from a user (CLI or chat); the message is shown as is
+    ├── InputError            an input that cannot be read as an article
+    │   ├── FileTooLargeError
+    │   ├── EncodingError
+    │   └── EmptyInputError
+    └── StorageError          the database refused or is in a state we cannot use
+"""
+
+from __future__ import annotations
+
+
+class DealflowError(Exception):
+    """Base of every error this project raises on purpose."""
+
+
+class UsageError(DealflowError):
+    """The user asked for something in a way we cannot follow; tell them how."""
+
+
+class InputError(DealflowError):
+    """An input (file, page, message) that cannot be read as an article."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class FileTooLargeError(InputError):
+    """The input is over the size limit."""
+
+
+class EncodingError(InputError):
+    """The input is not text in an encoding we accept (UTF-8)."""
+
+
+class EmptyInputError(InputError):
+    """The input holds no text."""
+
+
+class StorageError(DealflowError):
+    """The database refused an operation or is not usable."""
