@@ -1,16 +1,70 @@
-"""Fact extraction: pure functions from article text to FACTS.md facts (no I/O)."""
+"""Fact extraction: pure functions from article text to FACTS.md facts (no I/O).
+
+``extract_article`` reads the header, language and credit line, then
+``extract_facts`` reads the body sentence by sentence.
+"""
 
 from __future__ import annotations
 
+from bot.extract.companies import CompanyIndex, default_index, find_mentions, names_pattern
+from bot.extract.dates import parse_published
+from bot.extract.facts import facts_in_sentence, resolve_corefs
+from bot.extract.money import parse_amount
+from bot.extract.text import detect_language, parse_credit, parse_header, split_sentences
 from bot.models import ArticleMeta, ExtractedArticle, Fact
 
+__all__ = ["extract_article", "extract_facts", "parse_amount"]
 
-def extract_facts(text: str, *, published: str | None, language: str | None = None) -> list[Fact]:
-    """Return the money facts stated in ``text`` (the article body)."""
-    return []
+
+def extract_facts(
+    text: str,
+    *,
+    published: str | None,
+    language: str | None = None,
+    index: CompanyIndex | None = None,
+) -> list[Fact]:
+    """Return the money facts stated in ``text`` (an article body), each once."""
+    index = index or default_index()
+    language = language or detect_language(text)
+    when = parse_published(published)
+    new_names = names_pattern(index.find_new_names(text))
+    history: list[str] = []
+    facts: list[Fact] = []
+    for sentence in split_sentences(text):
+        mentions = find_mentions(sentence.text, index, new_names)
+        mentions = resolve_corefs(sentence.text, mentions, history, index)
+        facts.extend(
+            facts_in_sentence(sentence, mentions, language=language, published=when, index=index)
+        )
+        history.extend(m.name for m in mentions)
+    return _once(facts)
+
+
+def _once(facts: list[Fact]) -> list[Fact]:
+    """One fact, once: a later statement of the same money between the same parties is dropped."""
+    kept: list[Fact] = []
+    for fact in facts:
+        parties = {fact.subject, fact.counterparty} - {None}
+        duplicate = any(
+            other.kind == fact.kind
+            and other.amount.currency == fact.amount.currency
+            and abs(other.amount.value - fact.amount.value) <= 1e-9 * max(1.0, fact.amount.value)
+            and (parties & {other.subject, other.counterparty})
+            for other in kept
+        )
+        if not duplicate:
+            kept.append(fact)
+    return kept
 
 
 def extract_article(text: str, *, path: str, sha256: str) -> ExtractedArticle:
-    """Read one article's header, language, source and facts."""
-    meta = ArticleMeta(path=path, sha256=sha256)
-    return ExtractedArticle(article=meta, facts=extract_facts(text, published=None))
+    """Read one plain-text article: header date, language, credit line and facts."""
+    published, body = parse_header(text)
+    source, body = parse_credit(body)
+    language = detect_language(body)
+    meta = ArticleMeta(
+        path=path, sha256=sha256, published=published, language=language, source=source
+    )
+    return ExtractedArticle(
+        article=meta, facts=extract_facts(body, published=published, language=language)
+    )

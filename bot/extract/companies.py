@@ -1,0 +1,223 @@
+"""Company names: a curated list with aliases, names it does not know, and coreference."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_UPPER = "A-ZÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬĐÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
+# A capitalised word, or one with a capital inside ("xAI"), or a number inside a name ("G42").
+_NAME_WORD = rf"(?:[{_UPPER}][\w&'’.-]*\w|[{_UPPER}]|[a-z]+[A-Z]\w*)"
+_NAME_RUN = re.compile(rf"(?<![\w$€£¥]){_NAME_WORD}(?:\s+{_NAME_WORD})*")
+
+#: Words that may start a sentence or stand capitalised without naming a company.
+_NOT_NAMES = frozenset(
+    """
+    the a an in on at for with by from this that these those it its their our we he she they
+    but and or as after before last next earlier later meanwhile however according while if
+    when since during about over under into than then also yet still now new some many most
+    ceo cfo cto coo president chief founder co-founder chairman mr ms mrs dr ai api apis gpu
+    gpus cpu ipo arr llm llms series round seed q1 q2 q3 q4 inc corp ltd llc plc usd eur vnd
+    us u.s. america american china chinese europe european japan japanese korea india
+    vietnam uk u.k. france germany britain singapore california texas london paris tokyo
+    washington beijing silicon valley san francisco new york abu dhabi uae saudi arabia
+    taiwan hong kong wall street january february march april may june july august september
+    october november december monday tuesday wednesday thursday friday saturday sunday
+    reuters bloomberg cnbc trong theo vào tháng năm ngày hôm tuần khi sau trước đây điều
+    những các nhiều một hai ba ông bà anh chị giám đốc tổng chủ tịch công ty tập đoàn hãng
+    startup tuy nhiên đồng thời thời gian hiện tại cũng với để nếu dù mỹ việt nam trung quốc
+    nhật bản hàn quốc ấn độ châu âu pháp đức hà nội tp.hcm đà nẵng thung lũng silicon đó này
+    kể từ riêng ngoài bên cạnh nhờ chưa đầy hồi đầu cuối giữa quý thương vụ khoản vòng đợt
+    gói thỏa thuận hợp đồng doanh thu định giá ảnh nguồn the information chatgpt claude
+    gemini grok llama copilot
+    """.split()
+)
+#: A name ending in one of these is a company whatever surrounds it.
+_CORPORATE_SUFFIXES = frozenset(
+    """
+    ai labs lab inc inc. corp corp. corporation technologies technology tech systems
+    robotics capital ventures partners group holdings bank software networks cloud
+    semiconductor semiconductors energy health bio therapeutics analytics intelligence
+    dynamics jsc co ltd llc fund investments securities compute computing motors
+    """.split()
+)
+#: Words before a name that say it is a company: "startup Helio", "công ty Sao Mai".
+_COMPANY_CUES = re.compile(
+    r"(?:startup|start-up|công ty|công ty khởi nghiệp|hãng|tập đoàn|doanh nghiệp|quỹ|quỹ đầu tư|"
+    r"nền tảng|ngân hàng|nhà đầu tư|company|firm|maker|chipmaker|developer|lab|fund|investor|"
+    r"rival|giant|provider|platform|unicorn|operator|group|conglomerate|insurer|bank)\s+$",
+    re.IGNORECASE,
+)
+#: Verbs right after a name that say it is a party to a deal: "Helio raised ...".
+_DEAL_VERB_AFTER = re.compile(
+    r"^\s*(?:(?:đã|vừa|sẽ|cũng|has|have|had|also|just|recently|will|is|was)\s+)*"
+    r"(?:huy động|gọi vốn|nhận|rót|đầu tư|mua lại|thâu tóm|ký|raised|raises|secured|closed|"
+    r"landed|bagged|received|invested|invests|acquired|acquires|bought|buys|agreed|announced)\b",
+    re.IGNORECASE,
+)
+#: Descriptors that name a company by its product: "nhà phát triển ChatGPT", "the ChatGPT maker".
+_PRODUCT_BEFORE = (
+    r"(?:nhà phát triển|nhà sản xuất|cha đẻ|công ty mẹ của|chủ sở hữu|the maker of)\s+"
+)
+_PRODUCT_AFTER = r"(?:'s)?\s+(?:maker|developer|creator|owner|parent)\b"
+#: Phrases that point back to a company named earlier.
+_COREF = re.compile(
+    r"\b(?P<startup>(?:startup|start-up) này"
+    r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up))\b"
+    r"|\b(?P<company>(?:công ty|hãng|tập đoàn|doanh nghiệp|đơn vị|nhà sản xuất chip|"
+    r"nhà phát triển)(?:\s+này)?|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|lab|"
+    r"chipmaker|giant|maker|developer|conglomerate))(?![\w-])(?!\s+[" + _UPPER + r"])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    name: str
+    aliases: tuple[str, ...]
+    startup: bool
+    products: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A company named (or pointed back to) in a sentence."""
+
+    start: int
+    end: int
+    name: str
+    coref: bool = False
+
+
+class CompanyIndex:
+    """Finds known companies, their aliases and products in text."""
+
+    def __init__(self, companies: list[Company]) -> None:
+        self.companies = {c.name: c for c in companies}
+        self._by_alias: dict[str, str] = {}
+        self._by_product: dict[str, str] = {}
+        for company in companies:
+            for alias in (company.name, *company.aliases):
+                self._by_alias[alias] = company.name
+            for product in company.products:
+                self._by_product[product] = company.name
+        self._pattern = _alternation(self._by_alias)
+        products = _alternation(self._by_product).pattern
+        self._product_pattern = re.compile(
+            rf"{_PRODUCT_BEFORE}(?P<p1>{products})|(?:the\s+)?(?P<p2>{products}){_PRODUCT_AFTER}",
+            re.IGNORECASE,
+        )
+
+    def is_startup(self, name: str) -> bool:
+        company = self.companies.get(name)
+        return company.startup if company else True
+
+    def canonical(self, name: str) -> str | None:
+        return self._by_alias.get(name)
+
+    def find_known(self, text: str) -> list[Mention]:
+        found = [
+            Mention(m.start(), m.end(), self._by_alias[m.group(0)])
+            for m in self._pattern.finditer(text)
+        ]
+        for m in self._product_pattern.finditer(text):
+            product = m.group("p1") or m.group("p2")
+            name = next(
+                (v for k, v in self._by_product.items() if k.casefold() == product.casefold()), None
+            )
+            if name:
+                found.append(Mention(m.start(), m.end(), name))
+        return found
+
+    def find_new_names(self, text: str) -> set[str]:
+        """Capitalised names the list does not know, where the text says they are companies."""
+        names: set[str] = set()
+        for match in _NAME_RUN.finditer(text):
+            words = match.group(0).split()
+            start = match.start()
+            # Drop leading words that are not names ("Theo", "Startup", "Công ty").
+            while words and _is_common(words[0]):
+                start = text.index(words[0], start) + len(words[0])
+                words = words[1:]
+            while (
+                words
+                and _is_common(words[-1])
+                and (len(words) == 1 or words[-1].casefold() not in _CORPORATE_SUFFIXES)
+            ):
+                words = words[:-1]
+            if not words:
+                continue
+            name = " ".join(words).rstrip(".,'’")
+            if self.canonical(name) or len(name) < 2 or name.casefold() in _NOT_NAMES:
+                continue
+            before = text[max(0, start - 30) : start]
+            end = text.index(words[-1], start) + len(words[-1])
+            if (
+                (words[-1].casefold().rstrip(".") in _CORPORATE_SUFFIXES and len(words) > 1)
+                or _COMPANY_CUES.search(before)
+                or _DEAL_VERB_AFTER.match(text[end : end + 40])
+            ):
+                names.add(name)
+        return names
+
+
+def _is_common(word: str) -> bool:
+    return word.casefold().strip(".,") in _NOT_NAMES or word.isdigit()
+
+
+def _alternation(names: dict[str, str]) -> re.Pattern[str]:
+    body = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{body})(?![\w])")
+
+
+def find_mentions(text: str, index: CompanyIndex, extra: re.Pattern[str] | None) -> list[Mention]:
+    """Known and article-specific company names in ``text``, in order, overlaps removed."""
+    found = index.find_known(text)
+    if extra is not None:
+        found += [Mention(m.start(), m.end(), m.group(0)) for m in extra.finditer(text)]
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    for mention in found:
+        if kept and mention.start < kept[-1].end:
+            continue
+        # "Amazon Web Services (AWS)": one mention, not two.
+        if (
+            kept
+            and kept[-1].name == mention.name
+            and text[kept[-1].end : mention.start] in (" (", "(")
+        ):
+            kept[-1] = Mention(kept[-1].start, mention.end + 1, mention.name)
+            continue
+        kept.append(mention)
+    return kept
+
+
+def find_corefs(text: str) -> list[tuple[int, int, bool]]:
+    """Phrases pointing back to a company: (start, end, means_a_startup)."""
+    return [(m.start(), m.end(), bool(m.group("startup"))) for m in _COREF.finditer(text)]
+
+
+def names_pattern(names: set[str]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    return _alternation({n: n for n in names})
+
+
+@cache
+def default_index() -> CompanyIndex:
+    """The curated list shipped in ``companies.json``."""
+    raw = json.loads(resources.files("bot.extract").joinpath("companies.json").read_text("utf-8"))
+    return CompanyIndex(
+        [
+            Company(
+                name=row["name"],
+                aliases=tuple(row.get("aliases", ())),
+                startup=bool(row.get("startup", False)),
+                products=tuple(row.get("products", ())),
+            )
+            for row in raw["companies"]
+        ]
+    )

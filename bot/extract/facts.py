@@ -1,0 +1,647 @@
+"""From sentences to facts: which kind, who is who, status, date.
+
+Each sum of money in a sentence is read against the words around it in its
+clause: the nearest kind cue decides the kind ("định giá", "raised",
+"mua ... năng lực điện toán từ"), the prepositions before each company name
+decide its role ("vào X", "from X", "led by X"), and cue words decide the
+status. What cannot be read with confidence is left out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from bot.extract.companies import CompanyIndex, Mention, find_corefs
+from bot.extract.dates import find_dates
+from bot.extract.money import MoneyMention, find_money
+from bot.extract.text import Sentence
+from bot.models import STATUS_KINDS, Fact, Kind, Metric, Status
+
+
+def _words(*phrases: str) -> str:
+    return "|".join(sorted(phrases, key=len, reverse=True))
+
+
+# Tried in this order at each position, so the more specific kinds come first.
+_KIND_CUES: list[tuple[str, str]] = [
+    (
+        "commitment",
+        _words(
+            "cam kết chi tiêu",
+            "cam kết chi",
+            "cam kết đầu tư",
+            "cam kết",
+            "kế hoạch chi",
+            "chi tiêu vốn",
+            "chi tiêu",
+            r"chi(?! phí| nhánh| tiết| trả)",
+            "đầu tư hạ tầng",
+            "commitments?",
+            "committed",
+            "commits?",
+            "pledged?",
+            "pledging",
+            "capex",
+            "capital expenditures?",
+            "capital spending",
+            "spend(?:s|ing)?",
+            "infrastructure deals?",
+        ),
+    ),
+    (
+        "share_sale",
+        _words(
+            "bán cổ phần",
+            "bán cổ phiếu",
+            "bán bớt cổ phần",
+            "chuyển nhượng cổ phần",
+            "cổ phần thứ cấp",
+            "chào bán",
+            "ipo",
+            "share sales?",
+            "secondary (?:share )?sales?",
+            "secondary",
+            "tender offers?",
+            r"sells?\s+shares",
+            "sold shares",
+            "selling shares",
+            "stock sales?",
+            "share offerings?",
+            "public offerings?",
+        ),
+    ),
+    (
+        "valuation",
+        _words(
+            "mức định giá",
+            "được định giá",
+            "định giá",
+            "vốn hóa thị trường",
+            "vốn hóa",
+            "valuations?",
+            "valued",
+            "valuing",
+            "market cap(?:italization)?",
+        ),
+    ),
+    (
+        "revenue",
+        _words(
+            "doanh thu",
+            "doanh số",
+            "lợi nhuận",
+            "lãi ròng",
+            "thua lỗ",
+            "lỗ ròng",
+            "khoản lỗ",
+            r"lỗ",
+            "revenues?",
+            "sales",
+            "annuali[sz]ed",
+            "recurring revenue",
+            "arr",
+            "run[- ]rate",
+            "profits?",
+            "net income",
+            "losses",
+            "loss",
+            "earnings",
+            "turnover",
+        ),
+    ),
+    (
+        "acquisition",
+        _words(
+            "thỏa thuận mua lại",
+            "thương vụ mua lại",
+            "mua lại",
+            "thâu tóm",
+            "sáp nhập",
+            "acquisitions?",
+            "acquires?",
+            "acquired",
+            "acquiring",
+            "takeover",
+            "take over",
+            "merger",
+            "buyout",
+        ),
+    ),
+    (
+        "contract",
+        _words(
+            "hợp đồng",
+            "thỏa thuận mua",
+            "thỏa thuận cung cấp",
+            "thỏa thuận sử dụng",
+            "thỏa thuận điện toán",
+            "đơn hàng",
+            "đơn đặt hàng",
+            "contracts?",
+            "cloud deals?",
+            "compute deals?",
+            "supply deals?",
+            "purchase agreements?",
+            r"agreements? to (?:buy|purchase|use|rent)",
+            r"deals? to (?:buy|purchase|use|supply|provide|rent)",
+            "orders?",
+            "leases?",
+        ),
+    ),
+    (
+        "investment",
+        _words(
+            "khoản đầu tư",
+            "vốn đầu tư",
+            "đầu tư",
+            "rót vốn",
+            "rót thêm",
+            "rót",
+            "huy động vốn",
+            "huy động",
+            "gọi vốn",
+            "vòng gọi vốn",
+            r"vòng series \w",
+            "vòng hạt giống",
+            "góp vốn",
+            "investments?",
+            "invest(?:s|ed|ing)?",
+            "rais(?:e|es|ed|ing)",
+            "funding",
+            "financing",
+            r"series [a-h]",
+            "seed round",
+            "round",
+            "backed",
+            "backing",
+            "stake",
+        ),
+    ),
+    ("purchase", _words("mua", "buy(?:s|ing)?", "bought", "purchase[sd]?", "purchasing")),
+]
+_CUE_RE = re.compile(
+    r"(?<!\w)(?:" + "|".join(f"(?P<{k}>{b})" for k, b in _KIND_CUES) + r")(?!\w)", re.IGNORECASE
+)
+
+_GOODS = re.compile(
+    r"năng lực|điện toán|chip|gpu|máy chủ|dịch vụ|đám mây|điện năng|compute|computing|capacity|"
+    r"cloud|servers?|services|processors?|power|electricity|accelerators?",
+    re.IGNORECASE,
+)
+_SHARES = re.compile(r"cổ phần|cổ phiếu|shares|stock", re.IGNORECASE)
+_RECEIVE = re.compile(
+    r"(?<!\w)(?:huy động|gọi vốn|nhận|thu hút|raised|raises|raising|raise|secured|secures|"
+    r"closed|closes|landed|lands|bagged|received|receives|attracted|nabbed|pulled in|"
+    r"in talks to raise|seeking|seeks)(?!\w)",
+    re.IGNORECASE,
+)
+_ROUND = re.compile(r"vòng|round|series|funding|gọi vốn", re.IGNORECASE)
+_PLACE_OBJECT = re.compile(
+    r"(?:vào|in|into|tại|ở)\s+(?:các\s+|the\s+)?(?:hạ tầng|trung tâm dữ liệu|data cent(?:er|re)s?|"
+    r"infrastructure|việt nam|mỹ|the u\.?s\.?|america|europe|châu âu|nhà máy|factories|"
+    r"plants?|chips?|ai|r&d|nghiên cứu|năng lực)",
+    re.IGNORECASE,
+)
+_PASSIVE = re.compile(
+    r"(?<!\w)(?:được|bị|was acquired|were acquired|is being acquired|to be acquired|"
+    r"acquired by|bought by|sold to|bán cho|bán lại cho|was bought|agreed to be)(?!\w)",
+    re.IGNORECASE,
+)
+_SUPPLY = re.compile(
+    r"(?<!\w)(?<!nhà )(?:cung cấp|bán cho|supply|supplies|supplying|sell|sells|selling|"
+    r"provide|provides|"
+    r"providing|won|wins|giành|trúng thầu|thắng thầu)(?!\w)",
+    re.IGNORECASE,
+)
+_SKIP_BEFORE = re.compile(
+    r"(?:tổng(?: cộng| số)?|total|totall?ing|cumulative|bringing (?:its|the) total(?: \w+)? to|"
+    r"nâng tổng(?: \w+)* lên|up from|down from|tăng từ|giảm từ|so với|compared with|"
+    r"compared to|versus|vs\.?)\s*(?:\S+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r";|\s+trong khi\s+|\s+while\s+|\s+whereas\s+|,\s+còn\s+|,\s+nhưng\s+|,\s+but\s+|"
+    r",\s+song\s+|\s+tuy nhiên\s+|,\s+meanwhile\s+|,\s+đồng thời\s+",
+    re.IGNORECASE,
+)
+#: Prepositions before a name, with the generic nouns that may stand between ("vào startup X").
+_PREP = re.compile(
+    r"(?P<prep>led by|dẫn dắt bởi|vào|từ|với|bởi|của|cho|do|giữa|in|into|from|with|by|of|"
+    r"for|to|including|như|gồm|và|and|,)\s+"
+    r"(?:(?:the|a|an|các|những|startup|start-up|công ty|hãng|tập đoàn|quỹ|ai|firm|company|"
+    r"rival|chipmaker|developer|lab|giant|fund|investors?|nhà đầu tư|đối tác|partner|"
+    r"cloud|provider|\w+-based)\s+){0,3}$",
+    re.IGNORECASE,
+)
+_INVESTOR_PREPS = frozenset(
+    {
+        "từ",
+        "from",
+        "by",
+        "bởi",
+        "led by",
+        "dẫn dắt bởi",
+        "do",
+        "với",
+        "with",
+        "including",
+        "như",
+        "gồm",
+    }
+)
+_RECIPIENT_PREPS = frozenset({"vào", "in", "into"})
+_OBJECT_PREPS = frozenset(
+    {
+        "vào",
+        "in",
+        "into",
+        "từ",
+        "from",
+        "by",
+        "bởi",
+        "led by",
+        "dẫn dắt bởi",
+        "với",
+        "with",
+        "của",
+        "of",
+        "cho",
+        "for",
+        "to",
+        "do",
+        "giữa",
+        "including",
+        "như",
+        "gồm",
+    }
+)
+_LIST_PREPS = frozenset({"và", "and", ",", "như", "gồm", "including"})
+
+_STATUS_CUES: list[tuple[Status, re.Pattern[str]]] = [
+    (
+        "in_talks",
+        re.compile(
+            r"(?<!\w)(?:đang thảo luận|thảo luận|đàm phán|xem xét|cân nhắc|đang trao đổi|in talks|"
+            r"talks|in discussions|discussing|negotiat\w+|considering|weighing|exploring|mulling|"
+            r"in early discussions|nguồn tin)(?!\w)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "planned",
+        re.compile(
+            r"(?<!\w)(?:dự kiến|có kế hoạch|kế hoạch|dự định|lên kế hoạch|sắp|nhắm tới|"
+            r"plans? to|planning to|planned|expects? to|expected to|intends? to|aims? to|"
+            r"is set to|are set to|seeks? to|looking to|would)(?!\w)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "announced",
+        re.compile(
+            r"(?<!\w)(?:tuyên bố sẽ|tuyên bố|công bố|thông báo|đồng ý|cam kết sẽ|sẽ|agreed to|"
+            r"agrees to|has agreed|will|announced|announces|unveiled|pledged to|"
+            r"said it would)(?!\w)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "completed",
+        re.compile(
+            r"(?<!\w)(?:đã|hoàn tất|hoàn thành|ký kết|ký|chốt|closed|completed|completes|signed|"
+            r"raised|invested|acquired|bought|secured|finali[sz]ed|sold|received|led|landed|"
+            r"won|took|has raised|has invested|purchased)(?!\w)",
+            re.IGNORECASE,
+        ),
+    ),
+]
+_ARR = re.compile(
+    r"định kỳ|annual recurring|recurring revenue|\barr\b|annuali[sz]ed|run[- ]rate|"
+    r"quy đổi theo năm|hằng năm hóa",
+    re.IGNORECASE,
+)
+_GROWTH = re.compile(
+    r"(?:tăng thêm|tăng|thêm|added|adding|adds|grew by|increase of|increased by|rose by|"
+    r"jump of|boost of)\s+(?:\S+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_PROFIT = re.compile(r"lợi nhuận|lãi|profit|net income|earnings", re.IGNORECASE)
+_LOSS = re.compile(r"lỗ|loss|losses|lost", re.IGNORECASE)
+_MAX_CUE_DISTANCE = 90
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(slots=True)
+class _Clause:
+    start: int
+    end: int
+    mentions: list[Mention]
+
+
+def _clauses(text: str, mentions: list[Mention]) -> list[_Clause]:
+    bounds = [0]
+    for match in _CLAUSE_BREAK.finditer(text):
+        bounds.append(match.end())
+    bounds.append(len(text))
+    return [
+        _Clause(a, b, [m for m in mentions if a <= m.start < b])
+        for a, b in itertools.pairwise(bounds)
+    ]
+
+
+def _prep(text: str, mention: Mention, floor: int) -> str | None:
+    match = _PREP.search(text[max(floor, mention.start - 60) : mention.start])
+    return match.group("prep").casefold() if match else None
+
+
+def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None:
+    best: tuple[float, _Cue] | None = None
+    for match in _CUE_RE.finditer(text, clause.start, clause.end):
+        kind = match.lastgroup
+        assert kind is not None
+        if match.start() < money.start:
+            distance: float = money.start - match.end()
+        else:
+            distance = 1.2 * (match.start() - money.end) + 6
+        if distance < 0 or distance > _MAX_CUE_DISTANCE:
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, _Cue(match.start(), match.end(), kind))
+    return best[1] if best else None
+
+
+class _Roles:
+    """Who is who around one cue in one clause."""
+
+    def __init__(self, text: str, clause: _Clause, cue: _Cue, money: MoneyMention) -> None:
+        self.text = text
+        self.clause = clause
+        self.cue = cue
+        self.money = money
+        anchor = min(cue.start, money.start)
+        self.preps = {m: _prep(text, m, clause.start) for m in clause.mentions}
+        plain_before = [
+            m for m in clause.mentions if m.end <= anchor and self.preps[m] not in _OBJECT_PREPS
+        ]
+        self.actor = plain_before[-1] if plain_before else None
+        self.after = [m for m in clause.mentions if m.start >= cue.end or m.start >= money.end]
+
+    def first(self, preps: frozenset[str], *, after_only: bool = False) -> Mention | None:
+        pool = self.after if after_only else self.clause.mentions
+        return next((m for m in pool if self.preps[m] in preps), None)
+
+    def between(self, pattern: re.Pattern[str]) -> bool:
+        start = self.actor.end if self.actor else self.clause.start
+        return bool(pattern.search(self.text, start, max(self.cue.end, self.money.start)))
+
+
+def _name(mention: Mention | None) -> str | None:
+    return mention.name if mention else None
+
+
+def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
+    investor = r.first(_INVESTOR_PREPS)
+    recipient = r.first(_RECIPIENT_PREPS, after_only=True)
+    if r.actor and r.between(_RECEIVE):
+        return "investment", _name(r.actor), _name(investor)
+    if recipient is None:
+        if investor and r.actor and r.actor.name != investor.name:
+            return "investment", r.actor.name, investor.name
+        if r.actor and _PLACE_OBJECT.search(r.text, r.cue.start, r.clause.end):
+            return "commitment", r.actor.name, None
+        if r.actor and _ROUND.search(r.text, r.cue.start, r.cue.end):
+            return "investment", r.actor.name, _name(investor)
+        return "investment", None, None
+    backer = investor or r.actor
+    return "investment", recipient.name, _name(backer)
+
+
+def _acquisition(r: _Roles) -> tuple[Kind, str | None, str | None]:
+    if _PASSIVE.search(r.text, r.clause.start, r.clause.end):
+        target = r.actor or (r.clause.mentions[0] if r.clause.mentions else None)
+        buyer = next((m for m in r.clause.mentions if m is not target), None)
+        return "acquisition", _name(target), _name(buyer)
+    target = next((m for m in r.after if r.preps[m] not in _INVESTOR_PREPS), None)
+    if target is None:
+        target = next((m for m in r.clause.mentions if r.preps[m] in {"của", "of"}), None)
+    return "acquisition", _name(target), _name(r.actor)
+
+
+def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | None]:
+    other = next(
+        (m for m in r.clause.mentions if m is not r.actor and r.preps[m] in _OBJECT_PREPS), None
+    )
+    if other is None:
+        other = next((m for m in r.after if m is not r.actor), None)
+    buyer, seller = r.actor, other
+    if not _purchase_verb(r) and _SUPPLY.search(r.text, r.clause.start, r.money.end + 20):
+        buyer, seller = other, r.actor
+    elif (
+        buyer
+        and seller
+        and not _purchase_verb(r)
+        and not index.is_startup(buyer.name)
+        and index.is_startup(seller.name)
+    ):
+        buyer, seller = seller, buyer
+    return "contract", _name(buyer), _name(seller)
+
+
+def _purchase_verb(r: _Roles) -> bool:
+    return bool(
+        re.search(
+            r"(?<!\w)(?:mua|buy|buys|bought|purchase)",
+            r.text[r.clause.start : r.money.start],
+            re.IGNORECASE,
+        )
+    )
+
+
+def _share_sale(r: _Roles) -> tuple[Kind, str | None, str | None]:
+    owner = next((m for m in r.clause.mentions if r.preps[m] in {"của", "of", "in"}), None)
+    if _purchase_verb(r) and r.actor:
+        issuer = owner or next((m for m in r.after if m is not r.actor), None)
+        return "share_sale", _name(issuer), r.actor.name
+    buyer = next(
+        (
+            m
+            for m in r.after
+            if r.preps[m] in {"cho", "to", "led by", "dẫn dắt bởi", "do", "including"}
+        ),
+        None,
+    )
+    return "share_sale", _name(owner or r.actor), _name(buyer)
+
+
+def _commitment(r: _Roles) -> tuple[Kind, str | None, str | None]:
+    partners = [m for m in r.after if m.name != _name(r.actor)]
+    partner = None
+    if len({m.name for m in partners}) == 1 and r.preps[partners[0]] in {
+        "với",
+        "cho",
+        "with",
+        "to",
+        "from",
+        "từ",
+    }:
+        partner = partners[0].name
+    return "commitment", _name(r.actor), partner
+
+
+def _self_subject(r: _Roles) -> str | None:
+    """The company a revenue figure or a valuation belongs to."""
+    before = [m for m in r.clause.mentions if m.end <= r.money.start]
+    owned = [m for m in before if r.preps[m] in {"của", "of"}]
+    plain = [m for m in before if r.preps[m] not in _OBJECT_PREPS]
+    if owned:
+        return owned[-1].name
+    if plain:
+        return plain[-1].name
+    after = next((m for m in r.after if r.preps[m] in {"của", "of"}), None)
+    return _name(after)
+
+
+def _metric(text: str, r: _Roles) -> Metric:
+    window = text[r.clause.start : r.clause.end]
+    near = text[max(r.clause.start, r.money.start - 40) : min(r.clause.end, r.money.end + 60)]
+    if _LOSS.search(near) and not _PROFIT.search(near):
+        return "loss"
+    if _PROFIT.search(near) and not re.search("doanh thu|revenue", near, re.IGNORECASE):
+        return "profit"
+    if _ARR.search(window):
+        if _GROWTH.search(text[r.clause.start : r.money.start]):
+            return "arr_growth"
+        return "arr"
+    return "revenue"
+
+
+def _status(text: str, clause: _Clause, cue: _Cue) -> Status:
+    best: tuple[float, Status] | None = None
+    for rank, (status, pattern) in enumerate(_STATUS_CUES):
+        for match in pattern.finditer(text, clause.start, clause.end):
+            if match.start() < cue.start:
+                distance: float = cue.start - match.end()
+            else:
+                distance = 2 * (match.start() - cue.end) + 10
+            distance += rank * 4  # the more tentative word wins a near tie
+            if best is None or distance < best[0]:
+                best = (distance, status)
+    return best[1] if best else "completed"
+
+
+def _date(text: str, clause: _Clause, money: MoneyMention, published: date | None) -> str | None:
+    dates = find_dates(text, published)
+    if not dates:
+        return None
+    inside = [d for d in dates if clause.start <= d.start < clause.end] or dates
+    return min(inside, key=lambda d: abs(d.start - money.start)).value
+
+
+def facts_in_sentence(
+    sentence: Sentence,
+    mentions: list[Mention],
+    *,
+    language: str,
+    published: date | None,
+    index: CompanyIndex,
+) -> list[Fact]:
+    """The facts one sentence states, given the company mentions found in it."""
+    text = sentence.text
+    facts: list[Fact] = []
+    clauses = _clauses(text, mentions)
+    for money in find_money(text, language=language):
+        if _SKIP_BEFORE.search(text[max(0, money.start - 40) : money.start]):
+            continue
+        clause = next(c for c in clauses if c.start <= money.start < c.end)
+        cue = _nearest_cue(text, money, clause)
+        if cue is None:
+            continue
+        roles = _Roles(text, clause, cue, money)
+        kind, subject, counterparty = _read_roles(cue.kind, roles, index)
+        if subject is None or subject == counterparty:
+            continue
+        metric = _metric(text, roles) if kind == "revenue" else None
+        status = _status(text, clause, cue) if kind in STATUS_KINDS else None
+        when = _date(text, clause, money, published)
+        if when is None and status == "in_talks" and published is not None:
+            when = published.strftime("%Y-%m")
+        facts.append(
+            Fact(
+                kind=kind,
+                subject=subject,
+                counterparty=counterparty if kind not in ("revenue", "valuation") else None,
+                amount=money.amount,
+                status=status,
+                metric=metric,
+                date=when,
+                evidence=text,
+            )
+        )
+    return facts
+
+
+def _read_roles(
+    cue_kind: str, r: _Roles, index: CompanyIndex
+) -> tuple[Kind, str | None, str | None]:
+    if cue_kind == "purchase":
+        tail = r.text[r.cue.end : r.clause.end]
+        if _GOODS.search(tail[:80]):
+            return _contract(r, index)
+        if _SHARES.search(tail[:40]):
+            return _share_sale(r)
+        return _acquisition(r)
+    if cue_kind == "investment":
+        return _investment(r)
+    if cue_kind == "acquisition":
+        return _acquisition(r)
+    if cue_kind == "contract":
+        return _contract(r, index)
+    if cue_kind == "share_sale":
+        return _share_sale(r)
+    if cue_kind == "commitment":
+        if r.first(_RECIPIENT_PREPS, after_only=True) and re.search(
+            "đầu tư|invest", r.text[r.cue.start : r.clause.end], re.IGNORECASE
+        ):
+            return _investment(r)
+        return _commitment(r)
+    kind: Kind = "valuation" if cue_kind == "valuation" else "revenue"
+    return kind, _self_subject(r), None
+
+
+def resolve_corefs(
+    text: str,
+    mentions: list[Mention],
+    history: list[str],
+    index: CompanyIndex,
+) -> list[Mention]:
+    """Add mentions for phrases that point back ("startup này", "the company")."""
+    added: list[Mention] = []
+    clauses = _clauses(text, mentions)
+    for start, end, wants_startup in find_corefs(text):
+        if any(m.start <= start < m.end for m in mentions):
+            continue
+        lead = text[max(0, start - 12) : start].casefold()
+        if re.search(r"(?:các|những|nhiều|mọi|một số|these|other|many)\s+$", lead):
+            continue
+        if re.match(r"\s+(?:tin|thông tấn|khác|con)\b", text[end:], re.IGNORECASE):
+            continue
+        clause = next(c for c in clauses if c.start <= start < c.end)
+        earlier = [m.name for m in mentions if m.end <= start]
+        if wants_startup:
+            own = {m.name for m in clause.mentions}
+            pool = [n for n in reversed(earlier) if n not in own] + history[::-1]
+            name = next((n for n in pool if index.is_startup(n)), None)
+        else:
+            name = next(iter(reversed(earlier)), None) or next(iter(history[::-1]), None)
+        if name:
+            added.append(Mention(start, end, name, coref=True))
+    return sorted(mentions + added, key=lambda m: m.start)
