@@ -127,3 +127,105 @@ class StoredFact(BaseModel):
     def latest_published(self) -> str | None:
         dates = [s.published for s in self.sources if s.published]
         return max(dates) if dates else None
+
+
+class StoredArticle(ArticleMeta):
+    """An article as the store keeps it."""
+
+    id: int
+    added_at: str
+
+
+class Company(BaseModel):
+    """A company name found in the store, with how often it appears in each role."""
+
+    name: str
+    key: str
+    as_subject: int
+    as_counterparty: int
+
+    @property
+    def facts(self) -> int:
+        return self.as_subject + self.as_counterparty
+
+
+def is_firm(fact: StoredFact) -> bool:
+    """Whether a fact is an exact amount of money that has changed hands (or needs no status)."""
+    return fact.amount.qualifier == "exact" and fact.status in (None, "completed")
+
+
+class Total(BaseModel):
+    """The sum of same-kind, same-currency deal facts.
+
+    ``includes_estimates`` is set when any summed fact is not firm (see
+    :func:`is_firm`): an "about"/"up to" amount or a deal not yet completed.
+    """
+
+    kind: Kind
+    currency: str
+    value: float
+    count: int
+    includes_estimates: bool
+
+
+def compute_totals(facts: list[StoredFact]) -> list[Total]:
+    """Add up deal facts per kind and currency; revenue and valuations never add up.
+
+    Amounts in different currencies are never converted or mixed. Totals come
+    in :data:`DEAL_KINDS` order, then biggest first.
+    """
+    groups: dict[tuple[Kind, str], list[StoredFact]] = {}
+    for fact in facts:
+        if fact.kind in DEAL_KINDS:
+            groups.setdefault((fact.kind, fact.amount.currency), []).append(fact)
+    totals = [
+        Total(
+            kind=kind,
+            currency=currency,
+            value=sum(f.amount.value for f in group),
+            count=len(group),
+            includes_estimates=not all(is_firm(f) for f in group),
+        )
+        for (kind, currency), group in groups.items()
+    ]
+    return sorted(totals, key=lambda t: (DEAL_KINDS.index(t.kind), -t.value))
+
+
+class CompanyProfile(BaseModel):
+    """Everything known about one company, split by the role it plays."""
+
+    name: str
+    names: list[str]
+    as_subject: list[StoredFact]
+    as_counterparty: list[StoredFact]
+    subject_totals: list[Total]
+    counterparty_totals: list[Total]
+
+
+class Failure(BaseModel):
+    """An input that could not be ingested, and why."""
+
+    path: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    """What one ingest run did."""
+
+    read: int = 0
+    new: int = 0
+    known: int = 0
+    skipped: int = 0
+    failed: list[Failure] = []
+    warnings: list[str] = []
+    facts_new: int = 0
+    facts_merged: int = 0
+    facts_updated: int = 0
+
+
+class StoreStats(BaseModel):
+    """How much the store holds."""
+
+    articles: int
+    facts: int
+    sources: int
