@@ -31,7 +31,7 @@ _NOT_NAMES = frozenset(
     startup tuy nhiên đồng thời thời gian hiện tại cũng với để nếu dù mỹ việt nam trung quốc
     nhật bản hàn quốc ấn độ châu âu pháp đức hà nội tp.hcm đà nẵng thung lũng silicon đó này
     kể từ riêng ngoài bên cạnh nhờ chưa đầy hồi đầu cuối giữa quý thương vụ khoản vòng đợt
-    gói thỏa thuận hợp đồng doanh thu định giá ảnh nguồn the information chatgpt claude
+    gói thỏa thuận hợp đồng doanh thu định giá ảnh nguồn the information chatgpt claude quỹ ngân hàng nhà
     gemini grok llama copilot
     """.split()
 )
@@ -41,14 +41,15 @@ _CORPORATE_SUFFIXES = frozenset(
     ai labs lab inc inc. corp corp. corporation technologies technology tech systems
     robotics capital ventures partners group holdings bank software networks cloud
     semiconductor semiconductors energy health bio therapeutics analytics intelligence
-    dynamics jsc co ltd llc fund investments securities compute computing motors
+    dynamics jsc co ltd llc fund investments securities compute computing motors holding
     """.split()
 )
 #: Words before a name that say it is a company: "startup Helio", "công ty Sao Mai".
 _COMPANY_CUES = re.compile(
     r"(?:startup|start-up|công ty|công ty khởi nghiệp|hãng|tập đoàn|doanh nghiệp|quỹ|quỹ đầu tư|"
     r"nền tảng|ngân hàng|nhà đầu tư|company|firm|maker|chipmaker|developer|lab|fund|investor|"
-    r"rival|giant|provider|platform|unicorn|operator|group|conglomerate|insurer|bank)\s+$",
+    r"rival|giant|provider|platform|unicorn|operator|group|conglomerate|insurer|bank|led by|"
+    r"dẫn dắt bởi)\s+$",
     re.IGNORECASE,
 )
 #: Verbs right after a name that say it is a party to a deal: "Helio raised ...".
@@ -69,7 +70,7 @@ _COREF = re.compile(
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up))\b"
     r"|\b(?P<company>(?:công ty|hãng|tập đoàn|doanh nghiệp|đơn vị|nhà sản xuất chip|"
     r"nhà phát triển)(?:\s+này)?|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|lab|"
-    r"chipmaker|giant|maker|developer|conglomerate))(?![\w-])(?!\s+[" + _UPPER + r"])",
+    r"chipmaker|giant|maker|developer|conglomerate))(?![\w-])",
     re.IGNORECASE,
 )
 
@@ -104,7 +105,8 @@ class CompanyIndex:
                 self._by_alias[alias] = company.name
             for product in company.products:
                 self._by_product[product] = company.name
-        self._pattern = _alternation(self._by_alias)
+        self._by_folded = {alias.casefold(): name for alias, name in self._by_alias.items()}
+        self._pattern = _alternation(self._by_alias, re.IGNORECASE)
         products = _alternation(self._by_product).pattern
         self._product_pattern = re.compile(
             rf"{_PRODUCT_BEFORE}(?P<p1>{products})|(?:the\s+)?(?P<p2>{products}){_PRODUCT_AFTER}",
@@ -119,10 +121,15 @@ class CompanyIndex:
         return self._by_alias.get(name)
 
     def find_known(self, text: str) -> list[Mention]:
-        found = [
-            Mention(m.start(), m.end(), self._by_alias[m.group(0)])
-            for m in self._pattern.finditer(text)
-        ]
+        found = []
+        for m in self._pattern.finditer(text):
+            written = m.group(0)
+            name = self._by_alias.get(written)
+            # Another casing ("Iconiq", "NVIDIA") counts when it still looks like a name.
+            if name is None and written[0].isupper() and len(written) >= 4:
+                name = self._by_folded.get(written.casefold())
+            if name is not None:
+                found.append(Mention(m.start(), m.end(), name))
         for m in self._product_pattern.finditer(text):
             product = m.group("p1") or m.group("p2")
             name = next(
@@ -151,7 +158,12 @@ class CompanyIndex:
             if not words:
                 continue
             name = " ".join(words).rstrip(".,'’")
-            if self.canonical(name) or len(name) < 2 or name.casefold() in _NOT_NAMES:
+            if (
+                self.canonical(name)
+                or name.casefold() in self._by_folded
+                or len(name) < 2
+                or name.casefold() in _NOT_NAMES
+            ):
                 continue
             before = text[max(0, start - 30) : start]
             end = text.index(words[-1], start) + len(words[-1])
@@ -168,9 +180,9 @@ def _is_common(word: str) -> bool:
     return word.casefold().strip(".,") in _NOT_NAMES or word.isdigit()
 
 
-def _alternation(names: dict[str, str]) -> re.Pattern[str]:
+def _alternation(names: dict[str, str], flags: int = 0) -> re.Pattern[str]:
     body = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{body})(?![\w])")
+    return re.compile(rf"(?<![\w.])(?:{body})(?![\w])", flags)
 
 
 def find_mentions(text: str, index: CompanyIndex, extra: re.Pattern[str] | None) -> list[Mention]:
@@ -197,7 +209,13 @@ def find_mentions(text: str, index: CompanyIndex, extra: re.Pattern[str] | None)
 
 def find_corefs(text: str) -> list[tuple[int, int, bool]]:
     """Phrases pointing back to a company: (start, end, means_a_startup)."""
-    return [(m.start(), m.end(), bool(m.group("startup"))) for m in _COREF.finditer(text)]
+    found = []
+    for m in _COREF.finditer(text):
+        following = text[m.end() : m.end() + 2].strip()
+        if m.group("company") and following[:1].isupper():
+            continue  # "công ty Sao Mai": the name follows, this is no pointer back
+        found.append((m.start(), m.end(), bool(m.group("startup"))))
+    return found
 
 
 def names_pattern(names: set[str]) -> re.Pattern[str] | None:

@@ -160,6 +160,8 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     """Every date in ``sentence`` that can be pinned down, as ISO text (``2025``, ``2025-11``)."""
     found = []
     for match in _DATE.finditer(sentence):
+        if match.group("rel") and re.search(r"cùng kỳ\s+$", sentence[: match.start()], re.I):
+            continue  # "so với cùng kỳ năm trước": a comparison, not when it happened
         value = _resolve(match, published)
         if value is not None:
             found.append(DateMention(match.start(), match.end(), value))

@@ -108,6 +108,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             "net income",
             "losses",
             "loss",
+            "lost",
             "earnings",
             "turnover",
         ),
@@ -628,6 +629,9 @@ def resolve_corefs(
     clauses = _clauses(text, mentions)
     for start, end, wants_startup in find_corefs(text):
         if any(m.start <= start < m.end for m in mentions):
+            continue
+        # "công ty phần mềm Helio Robotics": a description of the name that follows.
+        if any(0 <= m.start - end <= 25 and text[end : m.start].islower() for m in mentions):
             continue
         lead = text[max(0, start - 12) : start].casefold()
         if re.search(r"(?:các|những|nhiều|mọi|một số|these|other|many)\s+$", lead):

@@ -1,0 +1,227 @@
+"""Sentences in, facts out: kind, roles, amount, qualifier, status and metric."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.extract import extract_article, extract_facts
+from bot.models import Fact
+
+PUBLISHED = "2025-09-15"
+
+Row = tuple[str, str | None, str | None, float, str, str | None, str | None]
+
+
+def summary(fact: Fact) -> Row:
+    return (
+        fact.kind,
+        fact.subject,
+        fact.counterparty,
+        fact.amount.value,
+        fact.amount.qualifier,
+        fact.status,
+        fact.metric,
+    )
+
+
+CASES: list[tuple[str, list[Row]]] = [
+    # Vietnamese word orders
+    (
+        "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",
+        [("investment", "OpenAI", "Microsoft", 13e9, "more_than", "completed", None)],
+    ),
+    (
+        "Startup Sao Mai AI vừa huy động 20 triệu USD từ Mekong Capital.",
+        [("investment", "Sao Mai AI", "Mekong Capital", 20e6, "exact", "completed", None)],
+    ),
+    (
+        "Startup Sao Mai AI vừa gọi vốn thành công 20 triệu USD trong vòng Series A do "
+        "Quỹ Mekong Capital dẫn dắt.",
+        [("investment", "Sao Mai AI", "Mekong Capital", 20e6, "exact", "completed", None)],
+    ),
+    (
+        "OpenAI được cho là đang thảo luận về khoản đầu tư tiềm năng 10 tỷ USD với Amazon.",
+        [("investment", "OpenAI", "Amazon", 10e9, "exact", "in_talks", None)],
+    ),
+    (
+        "Meta được cho là đang đàm phán để đầu tư hơn 14 tỷ USD vào Scale AI.",
+        [("investment", "Scale AI", "Meta", 14e9, "more_than", "in_talks", None)],
+    ),
+    (
+        "Tập đoàn FPT đã mua lại công ty phần mềm Helio Robotics với giá khoảng 2.500 tỷ đồng.",
+        [("acquisition", "Helio Robotics", "FPT", 2.5e12, "about", "completed", None)],
+    ),
+    (
+        "Tháng trước, OpenAI ký thỏa thuận mua 38 tỷ USD năng lực điện toán từ AWS.",
+        [("contract", "OpenAI", "AWS", 38e9, "exact", "completed", None)],
+    ),
+    (
+        "Viettel ký hợp đồng trị giá 500 triệu USD với Nvidia để mua chip AI.",
+        [("contract", "Viettel", "Nvidia", 500e6, "exact", "completed", None)],
+    ),
+    (
+        "OpenAI đã hoàn tất đợt bán cổ phần thứ cấp trị giá 6,6 tỷ USD, qua đó đưa định giá "
+        "công ty lên mức 500 tỷ USD.",
+        [
+            ("share_sale", "OpenAI", None, 6.6e9, "exact", "completed", None),
+            ("valuation", "OpenAI", None, 500e9, "exact", None, None),
+        ],
+    ),
+    (
+        "Nvidia cho biết doanh thu quý vừa qua đạt 57 tỷ USD, tăng 62% so với cùng kỳ.",
+        [("revenue", "Nvidia", None, 57e9, "exact", None, "revenue")],
+    ),
+    (
+        "OpenAI lỗ 5 tỷ USD trong năm 2024.",
+        [("revenue", "OpenAI", None, 5e9, "exact", None, "loss")],
+    ),
+    (
+        "OpenAI phải đối mặt với các cam kết chi tiêu lên tới khoảng 1,4 nghìn tỷ USD.",
+        [("commitment", "OpenAI", None, 1.4e12, "about", None, None)],
+    ),
+    # English word orders
+    (
+        "Anthropic raised $13 billion in a Series F round led by Iconiq, valuing the startup "
+        "at $183 billion.",
+        [
+            ("investment", "Anthropic", "ICONIQ", 13e9, "exact", "completed", None),
+            ("valuation", "Anthropic", None, 183e9, "exact", None, None),
+        ],
+    ),
+    (
+        "Microsoft will invest up to $5 billion in Anthropic, while Nvidia plans to invest as "
+        "much as $10 billion in the startup.",
+        [
+            ("investment", "Anthropic", "Microsoft", 5e9, "up_to", "announced", None),
+            ("investment", "Anthropic", "Nvidia", 10e9, "up_to", "planned", None),
+        ],
+    ),
+    (
+        "Nvidia agreed to acquire Groq for about $20 billion in cash.",
+        [("acquisition", "Groq", "Nvidia", 20e9, "about", "announced", None)],
+    ),
+    (
+        "Core Scientific was bought by CoreWeave for $9 billion.",
+        [("acquisition", "Core Scientific", "CoreWeave", 9e9, "exact", "completed", None)],
+    ),
+    (
+        "OpenAI signed a $300 billion cloud contract with Oracle last month.",
+        [("contract", "OpenAI", "Oracle", 300e9, "exact", "completed", None)],
+    ),
+    (
+        "Oracle signed a $300 billion cloud contract with OpenAI.",
+        [("contract", "OpenAI", "Oracle", 300e9, "exact", "completed", None)],
+    ),
+    (
+        "OpenAI is in talks to raise $40 billion from SoftBank at a $300 billion valuation.",
+        [
+            ("investment", "OpenAI", "SoftBank", 40e9, "exact", "in_talks", None),
+            ("valuation", "OpenAI", None, 300e9, "exact", None, None),
+        ],
+    ),
+    (
+        "Helio Robotics, a San Francisco startup, said on Tuesday it had raised $45 million "
+        "led by Sequoia Capital.",
+        [("investment", "Helio Robotics", "Sequoia Capital", 45e6, "exact", "completed", None)],
+    ),
+    (
+        "Meta plans to spend as much as $72 billion on capital expenditures this year.",
+        [("commitment", "Meta", None, 72e9, "up_to", None, None)],
+    ),
+    (
+        "Amazon has invested $8 billion in Anthropic since 2023.",
+        [("investment", "Anthropic", "Amazon", 8e9, "exact", "completed", None)],
+    ),
+    (
+        "Mistral AI closed a €1.7 billion funding round led by ASML Holding, which valued the "
+        "French startup at €11.7 billion.",
+        [
+            ("investment", "Mistral AI", "ASML Holding", 1.7e9, "exact", "completed", None),
+            ("valuation", "Mistral AI", None, 11.7e9, "exact", None, None),
+        ],
+    ),
+    (
+        "xAI lost $1.5 billion in the first quarter, the company said.",
+        [("revenue", "xAI", None, 1.5e9, "exact", None, "loss")],
+    ),
+    # Not facts
+    ("ChatGPT Plus costs $20 a month and has 800 million weekly users.", []),
+    ("Analysts expect the AI market to reach $1 trillion by 2030.", []),
+    ("OpenAI vừa ghi nhận một tháng doanh thu trị giá hàng tỷ USD.", []),
+    ("Nvidia shipped 100,000 GPUs using 1.2 gigawatts, up 40%.", []),
+    ("Giá gói ChatGPT Plus là 499.000 đồng/tháng.", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_sentence_facts(sentence: str, expected: list[Row]) -> None:
+    facts = extract_facts(sentence, published=PUBLISHED)
+    assert [summary(f) for f in facts] == expected
+    assert all(f.evidence == sentence for f in facts)
+
+
+def test_startup_coreference_skips_the_investor_in_the_same_clause() -> None:
+    text = (
+        "Microsoft tuyên bố sẽ đầu tư tối đa 5 tỷ USD vào Anthropic, trong khi Nvidia dự kiến "
+        "đầu tư tối đa 10 tỷ USD vào startup này."
+    )
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.subject, f.counterparty, f.status) for f in facts] == [
+        ("Anthropic", "Microsoft", "announced"),
+        ("Anthropic", "Nvidia", "planned"),
+    ]
+
+
+def test_company_coreference_reaches_back_across_sentences() -> None:
+    text = (
+        "Helio Robotics builds warehouse robots. The company said its annualized revenue hit "
+        "$50 million in August."
+    )
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.metric, f.date) for f in facts] == [
+        ("revenue", "Helio Robotics", "arr", "2025-08")
+    ]
+
+
+def test_arr_growth_is_an_increase_of_recurring_revenue() -> None:
+    text = "OpenAI cho biết công ty đã tăng thêm hơn 1 tỷ USD doanh thu định kỳ hàng năm."
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.metric, fact.amount.qualifier) == ("arr_growth", "more_than")
+
+
+def test_the_same_fact_stated_twice_is_one_fact() -> None:
+    text = (
+        "OpenAI đang thảo luận về khoản đầu tư 10 tỷ USD với Amazon.\n\n"
+        "Các chi tiết về cái bắt tay giữa Amazon và OpenAI vẫn có thể thay đổi, và khoản đầu tư "
+        "10 tỷ USD của Amazon có thể còn lớn hơn."
+    )
+    facts = extract_facts(text, published=PUBLISHED)
+    assert len(facts) == 1
+
+
+def test_commitment_with_many_partners_has_no_counterparty() -> None:
+    text = (
+        "OpenAI đã đưa ra các cam kết đầu tư hạ tầng trị giá hơn 1.400 tỷ USD , bao gồm các thỏa "
+        "thuận với những nhà sản xuất chip như Nvidia, Advanced Micro Devices (AMD) và Broadcom."
+    )
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.counterparty) == ("commitment", "OpenAI", None)
+
+
+def test_totals_and_earlier_figures_are_not_new_facts() -> None:
+    text = (
+        "Helio Robotics raised $40 million led by Accel, bringing its total funding to "
+        "$60 million. Revenue grew to $9 million, up from $3 million."
+    )
+    values = [f.amount.value for f in extract_facts(text, published=PUBLISHED)]
+    assert 60e6 not in values
+    assert 3e6 not in values
+
+
+def test_article_header_language_and_source() -> None:
+    text = " date 2025-12-17 Amazon đã đầu tư 8 tỷ USD vào Anthropic.\n\nTheo BI"
+    record = extract_article(text, path="a.txt", sha256="0" * 64)
+    assert record.article.published == "2025-12-17"
+    assert record.article.language == "vi"
+    assert record.article.source == "BI"
+    assert [f.subject for f in record.facts] == ["Anthropic"]
