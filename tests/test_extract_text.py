@@ -24,7 +24,10 @@ def test_english_credit_line() -> None:
 
 
 def test_a_long_last_paragraph_is_not_a_credit() -> None:
-    text = "Intro.\n\nTheo các nhà phân tích, thị trường AI sẽ còn tăng trưởng mạnh trong nhiều năm tới nữa."
+    text = (
+        "Intro.\n\nTheo các nhà phân tích, thị trường AI sẽ còn tăng trưởng mạnh "
+        "trong nhiều năm tới nữa."
+    )
     assert parse_credit(text)[0] is None
 
 
@@ -57,7 +60,10 @@ def test_photo_captions_are_dropped() -> None:
 
 
 def test_closing_quotes_stay_with_their_sentence() -> None:
-    body = "“Đội ngũ API đang làm rất tốt!”, ông Altman viết. “Quảng cáo là phương án cuối cùng.” Ông nói."
+    body = (
+        "“Đội ngũ API đang làm rất tốt!”, ông Altman viết. "
+        "“Quảng cáo là phương án cuối cùng.” Ông nói."
+    )
     assert texts(body) == [
         "“Đội ngũ API đang làm rất tốt!”, ông Altman viết.",
         "“Quảng cáo là phương án cuối cùng.”",

@@ -31,7 +31,8 @@ _NOT_NAMES = frozenset(
     startup tuy nhiên đồng thời thời gian hiện tại cũng với để nếu dù mỹ việt nam trung quốc
     nhật bản hàn quốc ấn độ châu âu pháp đức hà nội tp.hcm đà nẵng thung lũng silicon đó này
     kể từ riêng ngoài bên cạnh nhờ chưa đầy hồi đầu cuối giữa quý thương vụ khoản vòng đợt
-    gói thỏa thuận hợp đồng doanh thu định giá ảnh nguồn the information chatgpt claude quỹ ngân hàng nhà
+    gói thỏa thuận hợp đồng doanh thu định giá ảnh nguồn the information chatgpt claude
+    quỹ ngân hàng nhà
     gemini grok llama copilot
     """.split()
 )
