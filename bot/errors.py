@@ -7,7 +7,8 @@
     ├── InputError            an input that cannot be read as an article
     │   ├── FileTooLargeError
     │   ├── EncodingError
-    │   └── EmptyInputError
+    │   ├── EmptyInputError
+    │   └── ExtractionError   the extractor failed on this input (a bug to report)
     └── StorageError          the database refused or is in a state we cannot use
 """
 
@@ -41,6 +42,10 @@ class EncodingError(InputError):
 
 class EmptyInputError(InputError):
     """The input holds no text."""
+
+
+class ExtractionError(InputError):
+    """The extractor raised on this input; the article is skipped, the bug logged."""
 
 
 class StorageError(DealflowError):

@@ -1,0 +1,205 @@
+"""From files to stored facts: read, hash, extract, store.
+
+Each article is stored in its own transaction: one that fails leaves no
+trace, and the others still go in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import math
+import stat
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import (
+    DealflowError,
+    EmptyInputError,
+    EncodingError,
+    ExtractionError,
+    FileTooLargeError,
+    InputError,
+)
+from bot.extract import extract_article
+from bot.models import Amount, ExtractedArticle, Fact, Failure, IngestReport
+from storage.db import Database
+from storage.queries import UpsertOutcome, get_article_by_sha, insert_article, upsert_fact
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 5_000_000
+#: Suffixes read as articles when a folder is expanded. Add ".html" here once
+#: the extractor reads HTML.
+ARTICLE_SUFFIXES: frozenset[str] = frozenset({".txt"})
+#: Currencies whose unit is small enough that 1e15 units is a plausible sum.
+BIG_UNIT_CURRENCIES: frozenset[str] = frozenset(
+    {"COP", "GNF", "IDR", "IRR", "KHR", "KRW", "LAK", "LBP", "MGA", "MMK", "PYG", "SLL", "TZS"}
+    | {"UGX", "UZS", "VND"}
+)
+
+#: Called after each file with (files done, files in all).
+Progress = Callable[[int, int], None]
+
+
+def read_article_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Return the text of an article file and the SHA-256 of its raw bytes.
+
+    The text must be UTF-8 (a BOM is dropped), not binary, not blank and at
+    most ``max_bytes`` long; otherwise an :class:`InputError` says why.
+    """
+    name = str(path)
+    try:
+        info = Path(path).stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(name, "is a folder" if stat.S_ISDIR(info.st_mode) else "not a file")
+        if info.st_size > max_bytes:
+            raise FileTooLargeError(name, f"{info.st_size:,} bytes, over the {max_bytes:,} limit")
+        with Path(path).open("rb") as file:
+            raw = file.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read ({exc.strerror})") from None
+    if len(raw) > max_bytes:
+        raise FileTooLargeError(name, f"over the {max_bytes:,} byte limit")
+    if b"\0" in raw:
+        raise EncodingError(name, "binary file (contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(
+            name, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    if not text.strip():
+        raise EmptyInputError(name, "empty file" if not text else "only whitespace")
+    return text, hashlib.sha256(raw).hexdigest()
+
+
+@dataclass
+class CollectedPaths:
+    """The article files found under some paths, and what was left out."""
+
+    files: list[Path] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    skipped: int = 0
+
+
+def is_article_file(path: Path) -> bool:
+    """Whether a file's suffix is one the pipeline reads."""
+    return path.suffix.lower() in ARTICLE_SUFFIXES
+
+
+def collect_paths(paths: Iterable[str | Path]) -> CollectedPaths:
+    """Expand folders (recursively, sorted) into article files.
+
+    Files of other types inside a folder are skipped and counted; a file named
+    explicitly with an unknown suffix is a failure. Missing paths are kept, so
+    reading them reports the reason.
+    """
+    collected = CollectedPaths()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if is_article_file(child) and child.is_file():
+                    collected.files.append(child)
+                elif not child.is_dir():
+                    collected.skipped += 1
+        elif path.exists() and not is_article_file(path):
+            expected = ", ".join(sorted(ARTICLE_SUFFIXES))
+            reason = f"unsupported file type {path.suffix or '(none)'!r}, expected {expected}"
+            collected.failures.append(Failure(path=str(given), reason=reason))
+        else:
+            collected.files.append(path)
+    return collected
+
+
+def load_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedArticle:
+    """Read one article file and extract its facts."""
+    text, sha256 = read_article_file(path, max_bytes=max_bytes)
+    try:
+        return extract_article(text, path=str(path), sha256=sha256)
+    except Exception as exc:
+        logger.exception("extraction failed on %s", path)
+        raise ExtractionError(str(path), f"extraction failed ({type(exc).__name__})") from exc
+
+
+def check_amount(amount: Amount) -> str | None:
+    """Return why an amount is absurd, or None when it is plausible."""
+    if not math.isfinite(amount.value) or amount.value <= 0:
+        return f"amount {amount.value:g} {amount.currency} is not a positive number"
+    limit = 1e18 if amount.currency.upper() in BIG_UNIT_CURRENCIES else 1e15
+    if amount.value > limit:
+        return f"amount {amount.value:g} {amount.currency} is over the {limit:g} limit"
+    return None
+
+
+@dataclass
+class _Stored:
+    """What storing one article did, applied to the report only after it commits."""
+
+    known: bool
+    outcomes: Counter[UpsertOutcome] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+
+async def _store_article(db: Database, article: ExtractedArticle) -> _Stored:
+    """Store one article and its plausible facts in one transaction."""
+    facts: list[Fact] = []
+    warnings: list[str] = []
+    for fact in article.facts:
+        reason = check_amount(fact.amount)
+        if reason is None:
+            facts.append(fact)
+        else:
+            warnings.append(
+                f"{article.article.path}: dropped {fact.kind} of {fact.subject}: {reason}"
+            )
+    async with db.transaction():
+        if await get_article_by_sha(db, article.article.sha256) is not None:
+            return _Stored(known=True)
+        article_id = await insert_article(db, article.article)
+        outcomes = Counter([await upsert_fact(db, fact, article_id) for fact in facts])
+    return _Stored(known=False, outcomes=outcomes, warnings=warnings)
+
+
+async def ingest_paths(
+    db: Database,
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> IngestReport:
+    """Read, extract and store every article under ``paths``.
+
+    An article already stored (same SHA-256) adds nothing. Facts with absurd
+    amounts are dropped with a warning; the rest of their article goes in.
+    """
+    collected = collect_paths(paths)
+    report = IngestReport(skipped=collected.skipped, failed=list(collected.failures))
+    total = len(collected.files)
+    for done, path in enumerate(collected.files, start=1):
+        try:
+            article = await asyncio.to_thread(load_article, path, max_bytes=max_bytes)
+            stored = await _store_article(db, article)
+        except DealflowError as exc:
+            reason = exc.reason if isinstance(exc, InputError) else str(exc)
+            logger.info("not ingested: %s: %s", path, reason)
+            report.failed.append(Failure(path=str(path), reason=reason))
+        else:
+            report.read += 1
+            if stored.known:
+                report.known += 1
+            else:
+                report.new += 1
+            report.facts_new += stored.outcomes["new"]
+            report.facts_merged += stored.outcomes["merged"]
+            report.facts_updated += stored.outcomes["updated"]
+            report.warnings.extend(stored.warnings)
+        if progress is not None:
+            progress(done, total)
+    return report

@@ -1,0 +1,46 @@
+"""Settings: one pydantic model, read once at start from the environment and ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Construct it once (``Settings()``) and pass it down."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias="TELEGRAM_BOT_TOKEN"
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org/bot",
+        validation_alias="TELEGRAM_API_URL",
+    )
+    telegram_file_url: str = Field(
+        default="https://api.telegram.org/file/bot",
+        validation_alias="TELEGRAM_FILE_URL",
+    )
+    db_path: Path = Field(default=Path("dealflow.db"), validation_alias="DEALFLOW_DB")
+    admins: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), validation_alias="DEALFLOW_ADMINS"
+    )
+    max_article_bytes: int = Field(
+        default=5_000_000,
+        gt=0,
+        validation_alias="DEALFLOW_MAX_ARTICLE_BYTES",
+    )
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        """Read ``DEALFLOW_ADMINS=123,456`` as a set of Telegram user ids."""
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.split(",") if part.strip())
+        return value
