@@ -1,0 +1,120 @@
+"""Extraction scored against gold answers, with the matching rules of ../shared/eval/score.py.
+
+The seeds must score perfectly; our own corpus (tests/corpus/, both languages)
+must stay at or above the floor it has reached, so a regression fails here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.extract import extract_article
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def _norm(name: Any) -> str | None:
+    if name is None:
+        return None
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFC", str(name)).casefold()) or None
+
+
+def _one_of(value: Any, gold: Any, norm: Any = lambda v: v) -> bool:
+    accepted = gold if isinstance(gold, list) else [gold]
+    return norm(value) in {norm(v) for v in accepted}
+
+
+def _same(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
+    if gold["kind"] != pred["kind"] or not _one_of(pred["subject"], gold["subject"], _norm):
+        return False
+    if gold["amount"]["currency"] != pred["amount"]["currency"]:
+        return False
+    return bool(
+        abs(pred["amount"]["value"] - gold["amount"]["value"]) <= 0.01 * gold["amount"]["value"]
+    )
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    attributes: dict[str, list[int]] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def f1(self) -> float:
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    def accuracy(self, name: str) -> float:
+        right, seen = self.attributes.get(name, [0, 0])
+        return right / seen if seen else 1.0
+
+
+def score(gold_path: Path, base: Path) -> Score:
+    result = Score()
+    for line in gold_path.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        gold_record = json.loads(line)
+        path = base / gold_record["article"]["path"]
+        raw = path.read_bytes()
+        predicted = extract_article(
+            raw.decode("utf-8"), path=str(path), sha256=hashlib.sha256(raw).hexdigest()
+        ).model_dump(mode="json")
+        unused = list(predicted["facts"])
+        for gold in sorted(gold_record["facts"], key=lambda g: g.get("optional", False)):
+            match = next((p for p in unused if _same(gold, p)), None)
+            if match is None:
+                if not gold.get("optional"):
+                    result.fn += 1
+                    result.misses.append(f"{path.name}: missed {gold['kind']} {gold['subject']}")
+                continue
+            unused.remove(match)
+            if gold.get("optional"):
+                continue
+            result.tp += 1
+            checks = {"counterparty": _one_of(match["counterparty"], gold["counterparty"], _norm)}
+            if gold["amount"].get("qualifier") is not None:
+                checks["qualifier"] = _one_of(
+                    match["amount"]["qualifier"], gold["amount"]["qualifier"]
+                )
+            for name in ("status", "metric"):
+                if gold.get(name) is not None:
+                    checks[name] = _one_of(match[name], gold[name])
+            for name, hit in checks.items():
+                counts = result.attributes.setdefault(name, [0, 0])
+                counts[0] += hit
+                counts[1] += 1
+        result.fp += len(unused)
+        result.misses += [f"{path.name}: false {p['kind']} {p['subject']}" for p in unused]
+        assert all(f["evidence"] in raw.decode("utf-8") for f in predicted["facts"])
+        assert predicted["article"]["published"] == gold_record["article"]["published"]
+        assert predicted["article"]["language"] == gold_record["article"]["language"]
+        assert predicted["article"]["source"] == gold_record["article"]["source"]
+    return result
+
+
+def test_seeds_score_perfectly() -> None:
+    result = score(ROOT / "tests" / "data" / "seeds.gold.jsonl", ROOT)
+    assert result.f1 == 1.0, result.misses
+    for name in ("counterparty", "qualifier", "status", "metric"):
+        assert result.accuracy(name) == 1.0, name
+
+
+@pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(), reason="corpus not written yet")
+def test_own_corpus_stays_above_its_floor() -> None:
+    result = score(CORPUS / "gold.jsonl", ROOT)
+    assert result.f1 >= 0.85, "\n".join(result.misses)
+    assert result.accuracy("counterparty") >= 0.8
