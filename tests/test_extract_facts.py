@@ -144,6 +144,29 @@ CASES: list[tuple[str, list[Row]]] = [
         "xAI lost $1.5 billion in the first quarter, the company said.",
         [("revenue", "xAI", None, 1.5e9, "exact", None, "loss")],
     ),
+    (
+        "Theo Bloomberg, xAI đang huy động 15 tỷ USD với mức định giá 230 tỷ USD.",
+        [
+            ("investment", "xAI", None, 15e9, "exact", "in_talks", None),
+            ("valuation", "xAI", None, 230e9, "exact", None, None),
+        ],
+    ),
+    (
+        "Doanh thu năm 2025 của Anthropic ước đạt 9 tỷ USD.",
+        [("revenue", "Anthropic", None, 9e9, "about", None, "revenue")],
+    ),
+    (
+        "Nvidia sẽ rót tới 100 tỷ USD vào OpenAI.",
+        [("investment", "OpenAI", "Nvidia", 100e9, "up_to", "announced", None)],
+    ),
+    (
+        "The deal values Wiz at $32 billion.",
+        [("valuation", "Wiz", None, 32e9, "exact", None, None)],
+    ),
+    (
+        "Helio closed a $50 million SoftBank-led round.",
+        [("investment", "Helio", "SoftBank", 50e6, "exact", "completed", None)],
+    ),
     # Not facts
     ("ChatGPT Plus costs $20 a month and has 800 million weekly users.", []),
     ("Analysts expect the AI market to reach $1 trillion by 2030.", []),

@@ -84,6 +84,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             "valuations?",
             "valued",
             "valuing",
+            "values",
             "market cap(?:italization)?",
         ),
     ),
@@ -285,7 +286,8 @@ _STATUS_CUES: list[tuple[Status, re.Pattern[str]]] = [
     (
         "in_talks",
         re.compile(
-            r"(?<!\w)(?:đang thảo luận|thảo luận|đàm phán|xem xét|cân nhắc|đang trao đổi|in talks|"
+            r"(?<!\w)(?:đang huy động|đang gọi vốn|is raising|are raising|is seeking|seeking|"
+            r"đang thảo luận|thảo luận|đàm phán|xem xét|cân nhắc|đang trao đổi|in talks|"
             r"talks|in discussions|discussing|negotiat\w+|considering|weighing|exploring|mulling|"
             r"in early discussions|nguồn tin)(?!\w)",
             re.IGNORECASE,
@@ -410,7 +412,9 @@ def _name(mention: Mention | None) -> str | None:
 
 
 def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
-    investor = r.first(_INVESTOR_PREPS)
+    investor = r.first(_INVESTOR_PREPS) or next(
+        (m for m in r.clause.mentions if re.match(r"-(?:led|backed)\b", r.text[m.end :])), None
+    )
     recipient = r.first(_RECIPIENT_PREPS, after_only=True)
     if r.actor and r.between(_RECEIVE):
         return "investment", _name(r.actor), _name(investor)

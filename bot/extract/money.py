@@ -120,6 +120,7 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
     ("tối đa", "up_to"),
     ("lên tới", "up_to"),
     ("lên đến", "up_to"),
+    ("tới", "up_to"),
     ("about", "about"),
     ("around", "about"),
     ("roughly", "about"),
@@ -140,7 +141,7 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
 _QUALIFIER_RE = re.compile(
     r"(?:^|[\s(])(?P<q>"
     + "|".join(re.escape(w) for w, _ in sorted(_QUALIFIERS, key=lambda p: -len(p[0])))
-    + r")\s*(?:of\s+)?$",
+    + r")\s*(?:of\s+|đạt\s+|reached\s+|ở mức\s+|at\s+|là\s+)?$",
     re.IGNORECASE,
 )
 _QUALIFIER_OF = {w: q for w, q in _QUALIFIERS}
