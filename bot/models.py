@@ -229,3 +229,33 @@ class StoreStats(BaseModel):
     articles: int
     facts: int
     sources: int
+
+
+class ExportRow(BaseModel):
+    """One article's statement of one fact, flat for CSV and JSON export.
+
+    The fact's latest state comes first; ``stated_*`` are what this article said.
+    """
+
+    fact_id: int
+    kind: Kind
+    subject: str
+    counterparty: str | None
+    value: float
+    currency: str
+    qualifier: Qualifier
+    status: Status | None
+    metric: Metric | None
+    date: str | None
+    article_path: str
+    article_published: str | None
+    article_source: str | None
+    article_language: Language
+    stated_qualifier: Qualifier
+    stated_status: Status | None
+    stated_date: str | None
+    evidence: str
+
+    @field_serializer("value")
+    def _serialize_value(self, value: float) -> int | float:
+        return plain_number(value)

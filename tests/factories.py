@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.models import STATUS_KINDS, Amount, ArticleMeta, Fact
+from bot.models import STATUS_KINDS, Amount, ArticleMeta, Fact, FactSource, StoredFact
+from storage.db import Database
+from storage.queries import insert_article, upsert_fact
 
 
 def make_fact(
@@ -37,3 +39,59 @@ def make_meta(name: str = "a", published: str | None = "2025-12-17", **fields: A
         published=published,
         **fields,
     )
+
+
+def make_source(
+    path: str = "seeds/a.txt",
+    published: str | None = "2025-12-17",
+    *,
+    source: str | None = None,
+    status: Any = None,
+    qualifier: Any = "exact",
+    article_id: int = 1,
+) -> FactSource:
+    """One article's statement of a fact."""
+    return FactSource(
+        article_id=article_id,
+        path=path,
+        sha256="0" * 64,
+        published=published,
+        language="vi",
+        title=None,
+        source=source,
+        evidence="…",
+        qualifier=qualifier,
+        status=status,
+        date=None,
+        added_at="2026-01-01T00:00:00+00:00",
+    )
+
+
+def make_stored(
+    *, fact_id: int = 1, sources: list[FactSource] | None = None, **fields: Any
+) -> StoredFact:
+    """A stored fact, as the store returns it, built from :func:`make_fact` fields."""
+    fact = make_fact(**fields)
+    return StoredFact(
+        id=fact_id,
+        kind=fact.kind,
+        subject=fact.subject,
+        counterparty=fact.counterparty,
+        amount=fact.amount,
+        status=fact.status,
+        metric=fact.metric,
+        date=fact.date,
+        first_seen="2026-01-01T00:00:00+00:00",
+        sources=[make_source(status=fact.status)] if sources is None else sources,
+    )
+
+
+async def store_article(
+    db: Database, name: str, facts: list[Fact], published: str | None = "2025-12-17"
+) -> int:
+    """Store an article and its facts in one transaction, as the pipeline does."""
+    async with db.transaction():
+        article_id = await insert_article(db, make_meta(name, published))
+        for fact in facts:
+            await upsert_fact(db, fact, article_id)
+    return article_id
