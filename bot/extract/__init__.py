@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from bot.extract.companies import CompanyIndex, default_index, find_mentions, names_pattern
+from bot.extract.companies import CompanyIndex, article_names, default_index, find_mentions
 from bot.extract.dates import parse_published
 from bot.extract.facts import facts_in_sentence, resolve_corefs
 from bot.extract.money import parse_amount
@@ -27,7 +27,7 @@ def extract_facts(
     index = index or default_index()
     language = language or detect_language(text)
     when = parse_published(published)
-    new_names = names_pattern(index.find_new_names(text))
+    new_names = article_names(index.find_new_names(text))
     history: list[str] = []
     facts: list[Fact] = []
     for sentence in split_sentences(text):

@@ -32,7 +32,9 @@ _NOT_NAMES = frozenset(
     nhật bản hàn quốc ấn độ châu âu pháp đức hà nội tp.hcm đà nẵng thung lũng silicon đó này
     kể từ riêng ngoài bên cạnh nhờ chưa đầy hồi đầu cuối giữa quý thương vụ khoản vòng đợt
     gói thỏa thuận hợp đồng doanh thu định giá ảnh nguồn the information chatgpt claude
-    quỹ ngân hàng nhà
+    quỹ ngân hàng nhà rival early separately altogether under including both each every such
+    unlike like despite although though because so thus already only even former state-owned
+    german french british japanese korean vietnamese chinese one two three analysts investors
     gemini grok llama copilot
     """.split()
 )
@@ -146,6 +148,12 @@ class CompanyIndex:
         for match in _NAME_RUN.finditer(text):
             words = match.group(0).split()
             start = match.start()
+            # "Japan's Mizuho Financial Group", "Alphabet Inc.'s Google": the name after.
+            for i in range(len(words) - 1, -1, -1):
+                if words[i].endswith(("'s", "’s")):
+                    start = text.index(words[i], start) + len(words[i])
+                    words = words[i + 1 :]
+                    break
             # Drop leading words that are not names ("Theo", "Startup", "Công ty").
             while words and _is_common(words[0]):
                 start = text.index(words[0], start) + len(words[0])
@@ -162,6 +170,7 @@ class CompanyIndex:
             if (
                 self.canonical(name)
                 or name.casefold() in self._by_folded
+                or words[0].casefold() in self._by_folded  # "Nebius Group" is Nebius
                 or len(name) < 2
                 or name.casefold() in _NOT_NAMES
             ):
@@ -186,11 +195,14 @@ def _alternation(names: dict[str, str], flags: int = 0) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{body})(?![\w])", flags)
 
 
-def find_mentions(text: str, index: CompanyIndex, extra: re.Pattern[str] | None) -> list[Mention]:
+def find_mentions(text: str, index: CompanyIndex, extra: ArticleNames | None) -> list[Mention]:
     """Known and article-specific company names in ``text``, in order, overlaps removed."""
     found = index.find_known(text)
     if extra is not None:
-        found += [Mention(m.start(), m.end(), m.group(0)) for m in extra.finditer(text)]
+        found += [
+            Mention(m.start(), m.end(), extra.full[m.group(0)])
+            for m in extra.pattern.finditer(text)
+        ]
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Mention] = []
     for mention in found:
@@ -219,10 +231,24 @@ def find_corefs(text: str) -> list[tuple[int, int, bool]]:
     return found
 
 
-def names_pattern(names: set[str]) -> re.Pattern[str] | None:
+@dataclass(frozen=True, slots=True)
+class ArticleNames:
+    """Names one article marks as companies, with their short forms ("Kestrel")."""
+
+    pattern: re.Pattern[str]
+    full: dict[str, str]
+
+
+def article_names(names: set[str]) -> ArticleNames | None:
+    """Match each new name, and its first word alone when that word is distinctive."""
     if not names:
         return None
-    return _alternation({n: n for n in names})
+    full = {name: name for name in names}
+    for name in names:
+        first = name.split()[0]
+        if len(name.split()) > 1 and len(first) >= 4 and first.casefold() not in _NOT_NAMES:
+            full.setdefault(first, name)
+    return ArticleNames(_alternation(full), full)
 
 
 @cache

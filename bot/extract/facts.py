@@ -71,6 +71,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             "stock sales?",
             "share offerings?",
             "public offerings?",
+            r"(?:worth\s+)?of\s+(?:[\w.-]+\s+){0,3}?(?:shares|stock)",
         ),
     ),
     (
@@ -170,6 +171,10 @@ _KIND_CUES: list[tuple[str, str]] = [
             "vòng hạt giống",
             "góp vốn",
             "investments?",
+            r"put in",
+            r"pour(?:s|ed|ing)?",
+            "bơm vốn",
+            "bơm",
             "invest(?:s|ed|ing)?",
             "rais(?:e|es|ed|ing)",
             "funding",
@@ -184,6 +189,12 @@ _KIND_CUES: list[tuple[str, str]] = [
     ),
     ("purchase", _words("mua", "buy(?:s|ing)?", "bought", "purchase[sd]?", "purchasing")),
 ]
+#: "a deal valued at $9 billion" prices the deal, not a company.
+_DEAL_VALUE = re.compile(
+    r"(?:deal|transaction|thương vụ|offer|agreement|contract|hợp đồng|package|thỏa thuận)"
+    r"\s+(?:\w+\s+){0,1}$",
+    re.IGNORECASE,
+)
 _CUE_RE = re.compile(
     r"(?<!\w)(?:" + "|".join(f"(?P<{k}>{b})" for k, b in _KIND_CUES) + r")(?!\w)", re.IGNORECASE
 )
@@ -224,6 +235,8 @@ _SKIP_BEFORE = re.compile(
     r"compared to|versus|vs\.?)\s*(?:\S+\s+){0,3}$",
     re.IGNORECASE,
 )
+_EARLIER = re.compile(r"(?:up from|down from|tăng từ|giảm từ)\s*(?:\S+\s+){0,3}$", re.I)
+_DATED = re.compile(r"\s*(?:in|vào|hồi|năm|tháng|on)\s+[\w/]+", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(
     r";|\s+trong khi\s+|\s+while\s+|\s+whereas\s+|,\s+còn\s+|,\s+nhưng\s+|,\s+but\s+|"
     r",\s+song\s+|\s+tuy nhiên\s+|,\s+meanwhile\s+|,\s+đồng thời\s+",
@@ -298,7 +311,7 @@ _STATUS_CUES: list[tuple[Status, re.Pattern[str]]] = [
         re.compile(
             r"(?<!\w)(?:dự kiến|có kế hoạch|kế hoạch|dự định|lên kế hoạch|sắp|nhắm tới|"
             r"plans? to|planning to|planned|expects? to|expected to|intends? to|aims? to|"
-            r"is set to|are set to|seeks? to|looking to|would)(?!\w)",
+            r"is set to|are set to|seeks? to|looking to)(?!\w)",
             re.IGNORECASE,
         ),
     ),
@@ -307,7 +320,7 @@ _STATUS_CUES: list[tuple[Status, re.Pattern[str]]] = [
         re.compile(
             r"(?<!\w)(?:tuyên bố sẽ|tuyên bố|công bố|thông báo|đồng ý|cam kết sẽ|sẽ|agreed to|"
             r"agrees to|has agreed|will|announced|announces|unveiled|pledged to|"
-            r"said it would)(?!\w)",
+            r"said it would|would)(?!\w)",
             re.IGNORECASE,
         ),
     ),
@@ -334,6 +347,7 @@ _GROWTH = re.compile(
 _PROFIT = re.compile(r"lợi nhuận|lãi|profit|net income|earnings", re.IGNORECASE)
 _LOSS = re.compile(r"lỗ|loss|losses|lost", re.IGNORECASE)
 _MAX_CUE_DISTANCE = 90
+_MAX_AFTER_DISTANCE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,10 +385,16 @@ def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None
     for match in _CUE_RE.finditer(text, clause.start, clause.end):
         kind = match.lastgroup
         assert kind is not None
+        if match.group(0).casefold() == "valued" and _DEAL_VALUE.search(
+            text, clause.start, match.start()
+        ):
+            continue
         if match.start() < money.start:
             distance: float = money.start - match.end()
         else:
             distance = 1.2 * (match.start() - money.end) + 6
+            if distance > _MAX_AFTER_DISTANCE:
+                continue
         if distance < 0 or distance > _MAX_CUE_DISTANCE:
             continue
         if best is None or distance < best[0]:
@@ -395,7 +415,7 @@ class _Roles:
         plain_before = [
             m for m in clause.mentions if m.end <= anchor and self.preps[m] not in _OBJECT_PREPS
         ]
-        self.actor = plain_before[-1] if plain_before else None
+        self.actor = plain_before[0] if plain_before else None
         self.after = [m for m in clause.mentions if m.start >= cue.end or m.start >= money.end]
 
     def first(self, preps: frozenset[str], *, after_only: bool = False) -> Mention | None:
@@ -448,7 +468,7 @@ def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | N
     if other is None:
         other = next((m for m in r.after if m is not r.actor), None)
     buyer, seller = r.actor, other
-    if not _purchase_verb(r) and _SUPPLY.search(r.text, r.clause.start, r.money.end + 20):
+    if not _purchase_verb(r) and _supplies(r):
         buyer, seller = other, r.actor
     elif (
         buyer
@@ -459,6 +479,15 @@ def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | N
     ):
         buyer, seller = seller, buyer
     return "contract", _name(buyer), _name(seller)
+
+
+def _supplies(r: _Roles) -> bool:
+    """Whether the clause's actor is the one who supplies ("to supply Meta with ...")."""
+    for match in _SUPPLY.finditer(r.text, r.clause.start, r.clause.end):
+        lead = r.text[max(r.clause.start, match.start() - 16) : match.start()]
+        if not re.search(r"(?:which|that|who|mà)\s+(?:\w+\s+)?$", lead, re.IGNORECASE):
+            return True
+    return False
 
 
 def _purchase_verb(r: _Roles) -> bool:
@@ -472,7 +501,14 @@ def _purchase_verb(r: _Roles) -> bool:
 
 
 def _share_sale(r: _Roles) -> tuple[Kind, str | None, str | None]:
-    owner = next((m for m in r.clause.mentions if r.preps[m] in {"của", "of", "in"}), None)
+    owner = next(
+        (
+            m
+            for m in r.clause.mentions
+            if r.preps[m] in {"của", "of", "in"} or _SHARES.match(r.text[m.end :].lstrip())
+        ),
+        None,
+    )
     if _purchase_verb(r) and r.actor:
         issuer = owner or next((m for m in r.after if m is not r.actor), None)
         return "share_sale", _name(issuer), r.actor.name
@@ -510,7 +546,7 @@ def _self_subject(r: _Roles) -> str | None:
     if owned:
         return owned[-1].name
     if plain:
-        return plain[-1].name
+        return plain[0].name
     after = next((m for m in r.after if r.preps[m] in {"của", "of"}), None)
     return _name(after)
 
@@ -564,7 +600,10 @@ def facts_in_sentence(
     facts: list[Fact] = []
     clauses = _clauses(text, mentions)
     for money in find_money(text, language=language):
-        if _SKIP_BEFORE.search(text[max(0, money.start - 40) : money.start]):
+        if _SKIP_BEFORE.search(text[max(0, money.start - 40) : money.start]) and not (
+            _EARLIER.search(text[max(0, money.start - 40) : money.start])
+            and _DATED.match(text[money.end : money.end + 30])
+        ):
             continue
         clause = next(c for c in clauses if c.start <= money.start < c.end)
         cue = _nearest_cue(text, money, clause)
