@@ -118,14 +118,19 @@ def collect_paths(paths: Iterable[str | Path]) -> CollectedPaths:
     return collected
 
 
+def extract_text(text: str, *, path: str, sha256: str) -> ExtractedArticle:
+    """Run the extractor; a crash in it fails this article only, logged in full."""
+    try:
+        return extract_article(text, path=path, sha256=sha256)
+    except Exception as exc:
+        logger.exception("extraction failed on %s", path)
+        raise ExtractionError(path, f"extraction failed ({type(exc).__name__})") from exc
+
+
 def load_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedArticle:
     """Read one article file and extract its facts."""
     text, sha256 = read_article_file(path, max_bytes=max_bytes)
-    try:
-        return extract_article(text, path=str(path), sha256=sha256)
-    except Exception as exc:
-        logger.exception("extraction failed on %s", path)
-        raise ExtractionError(str(path), f"extraction failed ({type(exc).__name__})") from exc
+    return extract_text(text, path=str(path), sha256=sha256)
 
 
 def check_amount(amount: Amount) -> str | None:
@@ -161,7 +166,7 @@ async def _store_article(db: Database, article: ExtractedArticle) -> _Stored:
             )
     async with db.transaction():
         if await get_article_by_sha(db, article.article.sha256) is not None:
-            return _Stored(known=True)
+            return _Stored(known=True)  # stored meanwhile by another task
         article_id = await insert_article(db, article.article)
         outcomes = Counter([await upsert_fact(db, fact, article_id) for fact in facts])
     return _Stored(known=False, outcomes=outcomes, warnings=warnings)
@@ -184,8 +189,12 @@ async def ingest_paths(
     total = len(collected.files)
     for done, path in enumerate(collected.files, start=1):
         try:
-            article = await asyncio.to_thread(load_article, path, max_bytes=max_bytes)
-            stored = await _store_article(db, article)
+            text, sha256 = await asyncio.to_thread(read_article_file, path, max_bytes=max_bytes)
+            if await get_article_by_sha(db, sha256) is not None:
+                stored = _Stored(known=True)  # skip extracting what is already stored
+            else:
+                article = await asyncio.to_thread(extract_text, text, path=str(path), sha256=sha256)
+                stored = await _store_article(db, article)
         except DealflowError as exc:
             reason = exc.reason if isinstance(exc, InputError) else str(exc)
             logger.info("not ingested: %s: %s", path, reason)

@@ -153,15 +153,23 @@ async def test_ingest_stores_articles_and_facts(
 
 
 async def test_reingest_does_not_duplicate_facts(
-    db: Database, tmp_path: Path, extracted: dict[str, list[Fact]]
+    db: Database,
+    tmp_path: Path,
+    extracted: dict[str, list[Fact]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     extracted["a.txt"] = [make_fact()]
     path = write(tmp_path / "a.txt", "article a")
     await ingest_paths(db, [path])
     before = await get_stats(db)
+
+    def not_again(text: str, *, path: str, sha256: str) -> ExtractedArticle:
+        raise AssertionError("a known article is not extracted again")
+
+    monkeypatch.setattr(bot.pipeline, "extract_article", not_again)
     copy = write(tmp_path / "copy" / "a.txt", "article a")  # same bytes, other path
     report = await ingest_paths(db, [path, copy])
-    assert (report.read, report.new, report.known) == (2, 0, 2)
+    assert (report.read, report.new, report.known, report.failed) == (2, 0, 2, [])
     assert (report.facts_new, report.facts_merged, report.facts_updated) == (0, 0, 0)
     assert await get_stats(db) == before
 
