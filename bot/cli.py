@@ -13,13 +13,14 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import IO, NoReturn, cast
+from typing import IO, NoReturn, Protocol, cast
 
 from pydantic import ValidationError
 from tqdm import tqdm
 
 from bot import services
 from bot.errors import DealflowError, InputError, UsageError
+from bot.models import StoredFact
 from bot.pipeline import collect_paths, ingest_paths, load_article
 from bot.render import (
     LANGS,
@@ -125,25 +126,21 @@ async def ingest_command(args: argparse.Namespace, db: Database, settings: Setti
     return 1 if report.failed else 0
 
 
-async def deals_command(args: argparse.Namespace, db: Database, settings: Settings) -> int:
-    """Print the latest deals, optionally for one company."""
-    deals = await services.list_deals(db, company=args.company, limit=args.limit)
-    print(render_facts_text(deals, _lang(args)))
-    return 0
+class _ListVerb(Protocol):
+    async def __call__(
+        self, db: Database, *, company: str | None = None, limit: int | None = ...
+    ) -> list[StoredFact]: ...
 
 
-async def revenue_command(args: argparse.Namespace, db: Database, settings: Settings) -> int:
-    """Print the latest revenue figures, optionally for one company."""
-    facts = await services.list_revenue(db, company=args.company, limit=args.limit)
-    print(render_facts_text(facts, _lang(args)))
-    return 0
+def _listing_command(verb: _ListVerb) -> DbCommand:
+    """A command printing what a listing service returns, optionally for one company."""
 
+    async def command(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+        facts = await verb(db, company=args.company, limit=args.limit)
+        print(render_facts_text(facts, _lang(args)))
+        return 0
 
-async def valuations_command(args: argparse.Namespace, db: Database, settings: Settings) -> int:
-    """Print the latest valuations, optionally for one company."""
-    facts = await services.list_valuations(db, company=args.company, limit=args.limit)
-    print(render_facts_text(facts, _lang(args)))
-    return 0
+    return command
 
 
 async def company_command(args: argparse.Namespace, db: Database, settings: Settings) -> int:
@@ -251,12 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
 
-    for name, command, what in [
-        ("deals", deals_command, "the latest deals"),
-        ("revenue", revenue_command, "the latest revenue figures"),
-        ("valuations", valuations_command, "the latest valuations"),
-    ]:
-        sub = add(name, _with_database(command), what, [database, limited])
+    listings: list[tuple[str, _ListVerb, str]] = [
+        ("deals", services.list_deals, "the latest deals"),
+        ("revenue", services.list_revenue, "the latest revenue figures"),
+        ("valuations", services.list_valuations, "the latest valuations"),
+    ]
+    for name, verb, what in listings:
+        sub = add(name, _with_database(_listing_command(verb)), what, [database, limited])
         sub.add_argument("company", nargs="?", metavar="COMPANY", help="only this company")
 
     sub = add(

@@ -144,10 +144,6 @@ class Company(BaseModel):
     as_subject: int
     as_counterparty: int
 
-    @property
-    def facts(self) -> int:
-        return self.as_subject + self.as_counterparty
-
 
 def is_firm(fact: StoredFact) -> bool:
     """Whether a fact is an exact amount of money that has changed hands (or needs no status)."""
