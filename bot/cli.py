@@ -306,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     except DealflowError as exc:
         print(f"dealflow: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # the article being stored was rolled back
+        print("dealflow: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `dealflow ... | head`: stop quietly, as Python's docs advise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

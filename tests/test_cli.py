@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from factories import make_fact, store_article
 
-from bot.cli import main
+from bot.cli import _ProgressBar, main
 from bot.models import StoreStats
 from storage.db import Database
 from storage.queries import get_stats
@@ -267,3 +267,22 @@ def test_bad_setting_is_a_usage_error(
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     assert "ingest" in capsys.readouterr().out
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("stream", "files", "shown"),
+    [(Terminal(), 25, True), (Terminal(), 5, False), (io.StringIO(), 25, False)],
+)
+def test_progress_bar_only_on_a_terminal_for_many_files(
+    stream: io.StringIO, files: int, shown: bool
+) -> None:
+    bar = _ProgressBar(stream)
+    for done in range(1, files + 1):
+        bar(done, files)
+    bar.close()
+    assert (f"{files}/{files}" in stream.getvalue()) == shown
