@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.extract.companies import CompanyIndex, article_names, default_index, find_mentions
 from bot.extract.dates import parse_published
-from bot.extract.facts import facts_in_sentence, resolve_corefs
+from bot.extract.facts import facts_in_sentence, resolve_corefs, sentence_subject
 from bot.extract.money import parse_amount
 from bot.extract.text import detect_language, parse_credit, parse_header, split_sentences
 from bot.models import ArticleMeta, ExtractedArticle, Fact
@@ -29,14 +29,18 @@ def extract_facts(
     when = parse_published(published)
     new_names = article_names(index.find_new_names(text))
     history: list[str] = []
+    subjects: list[str] = []
     facts: list[Fact] = []
     for sentence in split_sentences(text):
         mentions = find_mentions(sentence.text, index, new_names)
-        mentions = resolve_corefs(sentence.text, mentions, history, index)
+        mentions = resolve_corefs(sentence.text, mentions, history, subjects, index)
         facts.extend(
             facts_in_sentence(sentence, mentions, language=language, published=when, index=index)
         )
         history.extend(m.name for m in mentions)
+        subject = sentence_subject(sentence.text, mentions, before=len(sentence.text))
+        if subject:
+            subjects.append(subject)
     return _once(facts)
 
 

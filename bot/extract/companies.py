@@ -35,6 +35,7 @@ _NOT_NAMES = frozenset(
     quỹ ngân hàng nhà rival early separately altogether under including both each every such
     unlike like despite although though because so thus already only even former state-owned
     german french british japanese korean vietnamese chinese one two three analysts investors
+    israel russia canada australia indonesia thailand malaysia philippines
     gemini grok llama copilot
     """.split()
 )
@@ -52,7 +53,14 @@ _COMPANY_CUES = re.compile(
     r"(?:startup|start-up|công ty|công ty khởi nghiệp|hãng|tập đoàn|doanh nghiệp|quỹ|quỹ đầu tư|"
     r"nền tảng|ngân hàng|nhà đầu tư|company|firm|maker|chipmaker|developer|lab|fund|investor|"
     r"rival|giant|provider|platform|unicorn|operator|group|conglomerate|insurer|bank|led by|"
-    r"dẫn dắt bởi)\s+$",
+    r"dẫn dắt bởi|mua lại|thâu tóm|acquire|acquired|acquires|acquisition of|đầu tư vào|"
+    r"rót vốn vào|invested in|invest in|stake in)\s+$",
+    re.IGNORECASE,
+)
+#: An apposition right after a name: "Lumen Vision, công ty khởi nghiệp ...", "X, a startup".
+_APPOSITION = re.compile(
+    r"^,\s+(?:a|an|the company|the maker|một|công ty|startup|start-up|hãng|nhà|đơn vị|"
+    r"tập đoàn|nền tảng|ví)\b",
     re.IGNORECASE,
 )
 #: Verbs right after a name that say it is a party to a deal: "Helio raised ...".
@@ -71,9 +79,9 @@ _PRODUCT_AFTER = r"(?:'s)?\s+(?:maker|developer|creator|owner|parent)\b"
 _COREF = re.compile(
     r"\b(?P<startup>(?:startup|start-up) này"
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up))\b"
-    r"|\b(?P<company>(?:công ty|hãng|tập đoàn|doanh nghiệp|đơn vị|nhà sản xuất chip|"
-    r"nhà phát triển)(?:\s+này)?|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|lab|"
-    r"chipmaker|giant|maker|developer|conglomerate))(?![\w-])",
+    r"|\b(?P<company>(?:đối thủ này|the rival|công ty|hãng|tập đoàn|doanh nghiệp|đơn vị|"
+    r"nhà sản xuất chip|nhà phát triển)(?:\s+này)?"
+    r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|lab|chipmaker|giant|maker|developer|conglomerate))(?![\w-])",
     re.IGNORECASE,
 )
 
@@ -179,11 +187,21 @@ class CompanyIndex:
             end = text.index(words[-1], start) + len(words[-1])
             if (
                 (words[-1].casefold().rstrip(".") in _CORPORATE_SUFFIXES and len(words) > 1)
-                or _COMPANY_CUES.search(before)
+                or _COMPANY_CUES.search(_drop_descriptions(before))
+                or _APPOSITION.match(text[end : end + 30])
                 or _DEAL_VERB_AFTER.match(text[end : end + 40])
             ):
                 names.add(name)
         return names
+
+
+def _drop_descriptions(before: str) -> str:
+    """'startup cơ sở dữ liệu ' -> 'startup ': lowercase words between a cue and a name."""
+    body = before.rstrip().split(" ")
+    for _ in range(3):
+        if len(body) > 1 and body[-1].islower() and not _COMPANY_CUES.search(" ".join(body) + " "):
+            body = body[:-1]
+    return " ".join(body) + " "
 
 
 def _is_common(word: str) -> bool:

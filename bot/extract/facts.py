@@ -54,7 +54,9 @@ _KIND_CUES: list[tuple[str, str]] = [
     (
         "share_sale",
         _words(
-            "bán cổ phần",
+            r"bán (?:[\w,.]+ ){0,4}?cổ (?:phần|phiếu)",
+            "giao dịch thứ cấp",
+            "thứ cấp",
             "bán cổ phiếu",
             "bán bớt cổ phần",
             "chuyển nhượng cổ phần",
@@ -78,6 +80,10 @@ _KIND_CUES: list[tuple[str, str]] = [
         "valuation",
         _words(
             "mức định giá",
+            "định giá sau vòng gọi vốn",
+            "định giá trước vòng gọi vốn",
+            "post-money valuation",
+            "pre-money valuation",
             "được định giá",
             "định giá",
             "vốn hóa thị trường",
@@ -204,6 +210,7 @@ _GOODS = re.compile(
     r"cloud|servers?|services|processors?|power|electricity|accelerators?",
     re.IGNORECASE,
 )
+_SHARES_BEFORE = re.compile(r"(?:cổ phiếu|cổ phần|shares of|stake in)\s+$", re.I)
 _SHARES = re.compile(r"cổ phần|cổ phiếu|shares|stock", re.IGNORECASE)
 _RECEIVE = re.compile(
     r"(?<!\w)(?:huy động|gọi vốn|nhận|thu hút|raised|raises|raising|raise|secured|secures|"
@@ -230,7 +237,8 @@ _SUPPLY = re.compile(
     re.IGNORECASE,
 )
 _SKIP_BEFORE = re.compile(
-    r"(?:tổng(?: cộng| số)?|total|totall?ing|cumulative|bringing (?:its|the) total(?: \w+)? to|"
+    r"(?:mục tiêu|target|goal|có thể đạt|could reach|may reach|dự báo|forecast|"
+    r"tổng(?: cộng| số)?|total|totall?ing|cumulative|bringing (?:its|the) total(?: \w+)? to|"
     r"nâng tổng(?: \w+)* lên|up from|down from|tăng từ|giảm từ|so với|compared with|"
     r"compared to|versus|vs\.?)\s*(?:\S+\s+){0,3}$",
     re.IGNORECASE,
@@ -347,7 +355,22 @@ _GROWTH = re.compile(
 _PROFIT = re.compile(r"lợi nhuận|lãi|profit|net income|earnings", re.IGNORECASE)
 _LOSS = re.compile(r"lỗ|loss|losses|lost", re.IGNORECASE)
 _MAX_CUE_DISTANCE = 90
+#: "giao dịch thứ cấp trị giá 6,6 tỷ USD": the amount belongs to the words before it.
+_BOUND_BEFORE = re.compile(r"(?:trị giá|worth|giá trị)\s+(?:\S+\s+)?$", re.IGNORECASE)
 _MAX_AFTER_DISTANCE = 50
+
+
+_SELF_KINDS = frozenset({"revenue", "valuation", "commitment", "share_sale"})
+
+
+def sentence_subject(text: str, mentions: list[Mention], *, before: int) -> str | None:
+    """The first company named before ``before`` that is no object of a preposition."""
+    for mention in mentions:
+        if mention.end > before:
+            break
+        if _prep(text, mention, 0) not in _OBJECT_PREPS:
+            return mention.name
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,6 +416,8 @@ def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None
             distance: float = money.start - match.end()
         else:
             distance = 1.2 * (match.start() - money.end) + 6
+            if _BOUND_BEFORE.search(text, max(clause.start, money.start - 16), money.start):
+                distance += 40
             if distance > _MAX_AFTER_DISTANCE:
                 continue
         if distance < 0 or distance > _MAX_CUE_DISTANCE:
@@ -505,7 +530,9 @@ def _share_sale(r: _Roles) -> tuple[Kind, str | None, str | None]:
         (
             m
             for m in r.clause.mentions
-            if r.preps[m] in {"của", "of", "in"} or _SHARES.match(r.text[m.end :].lstrip())
+            if r.preps[m] in {"của", "of", "in"}
+            or _SHARES.match(r.text[m.end :].lstrip())
+            or _SHARES_BEFORE.search(r.text, max(r.clause.start, m.start - 14), m.start)
         ),
         None,
     )
@@ -553,10 +580,10 @@ def _self_subject(r: _Roles) -> str | None:
 
 def _metric(text: str, r: _Roles) -> Metric:
     window = text[r.clause.start : r.clause.end]
-    near = text[max(r.clause.start, r.money.start - 40) : min(r.clause.end, r.money.end + 60)]
-    if _LOSS.search(near) and not _PROFIT.search(near):
+    cue = text[r.cue.start : r.cue.end]
+    if _LOSS.fullmatch(cue) or re.search(r"lỗ|loss", cue, re.IGNORECASE):
         return "loss"
-    if _PROFIT.search(near) and not re.search("doanh thu|revenue", near, re.IGNORECASE):
+    if _PROFIT.search(cue):
         return "profit"
     if _ARR.search(window):
         if _GROWTH.search(text[r.clause.start : r.money.start]):
@@ -611,6 +638,9 @@ def facts_in_sentence(
             continue
         roles = _Roles(text, clause, cue, money)
         kind, subject, counterparty = _read_roles(cue.kind, roles, index)
+        if subject is None and kind in _SELF_KINDS:
+            # "..., trong khi lợi nhuận đạt 13.200 tỷ đồng": the sentence's subject.
+            subject = sentence_subject(text, mentions, before=money.start)
         if subject is None or subject == counterparty:
             continue
         metric = _metric(text, roles) if kind == "revenue" else None
@@ -665,9 +695,15 @@ def resolve_corefs(
     text: str,
     mentions: list[Mention],
     history: list[str],
+    subjects: list[str],
     index: CompanyIndex,
 ) -> list[Mention]:
-    """Add mentions for phrases that point back ("startup này", "the company")."""
+    """Add mentions for phrases that point back ("startup này", "the company").
+
+    ``history`` lists every company named so far, ``subjects`` the subject of
+    each earlier sentence: "the company" at the head of a clause means the
+    company the article is about, not merely the last one named.
+    """
     added: list[Mention] = []
     clauses = _clauses(text, mentions)
     for start, end, wants_startup in find_corefs(text):
@@ -679,7 +715,9 @@ def resolve_corefs(
         lead = text[max(0, start - 12) : start].casefold()
         if re.search(r"(?:các|những|nhiều|mọi|một số|these|other|many)\s+$", lead):
             continue
-        if re.match(r"\s+(?:tin|thông tấn|khác|con)\b", text[end:], re.IGNORECASE):
+        if re.match(
+            r"\s+(?:tin|thông tấn|khác|con|nghiên cứu|phân tích|tư vấn|luật)\b", text[end:], re.I
+        ):
             continue
         clause = next(c for c in clauses if c.start <= start < c.end)
         earlier = [m.name for m in mentions if m.end <= start]
@@ -687,8 +725,10 @@ def resolve_corefs(
             own = {m.name for m in clause.mentions}
             pool = [n for n in reversed(earlier) if n not in own] + history[::-1]
             name = next((n for n in pool if index.is_startup(n)), None)
+        elif any(m.end <= start for m in clause.mentions):
+            name = earlier[-1]
         else:
-            name = next(iter(reversed(earlier)), None) or next(iter(history[::-1]), None)
+            name = next(iter(subjects[::-1]), None) or next(iter(history[::-1]), None)
         if name:
             added.append(Mention(start, end, name, coref=True))
     return sorted(mentions + added, key=lambda m: m.start)
