@@ -116,5 +116,5 @@ def test_seeds_score_perfectly() -> None:
 @pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(), reason="corpus not written yet")
 def test_own_corpus_stays_above_its_floor() -> None:
     result = score(CORPUS / "gold.jsonl", ROOT)
-    assert result.f1 >= 0.86, "\n".join(result.misses)
+    assert result.f1 >= 0.9, "\n".join(result.misses)
     assert result.accuracy("counterparty") >= 0.8

@@ -167,6 +167,46 @@ CASES: list[tuple[str, list[Row]]] = [
         "Helio closed a $50 million SoftBank-led round.",
         [("investment", "Helio", "SoftBank", 50e6, "exact", "completed", None)],
     ),
+    (
+        "Microsoft invests up to $5 billion in Anthropic, while Nvidia will put in up to $10B.",
+        [
+            ("investment", "Anthropic", "Microsoft", 5e9, "up_to", "completed", None),
+            ("investment", "Anthropic", "Nvidia", 10e9, "up_to", "announced", None),
+        ],
+    ),
+    (
+        "The deal marks a shift for Microsoft, which has poured more than $13bn into OpenAI.",
+        [("investment", "OpenAI", "Microsoft", 13e9, "more_than", "completed", None)],
+    ),
+    (
+        "Payments firm MoMo is in talks to raise about US$200 million from Japan's Mizuho "
+        "Financial Group.",
+        [("investment", "MoMo", "Mizuho Financial Group", 200e6, "about", "in_talks", None)],
+    ),
+    (
+        "FPT has agreed to acquire a 75% stake in Japanese IT services firm NeoStream Co. "
+        "for 43 billion yen.",
+        [("acquisition", "NeoStream Co", "FPT", 43e9, "exact", "announced", None)],
+    ),
+    (
+        "Kestrel Dynamics said its annual recurring revenue rose to $42 million, driven by "
+        "contracts with logistics groups.",
+        [("revenue", "Kestrel Dynamics", None, 42e6, "exact", None, "arr")],
+    ),
+    (
+        "Hồi tháng 12, tập đoàn của tỷ phú Masayoshi Son là SoftBank đã hoàn tất khoản đầu tư "
+        "22,5 tỷ USD vào OpenAI.",
+        [("investment", "OpenAI", "SoftBank", 22.5e9, "exact", "completed", None)],
+    ),
+    (
+        "Altogether, OpenAI has committed to spend roughly $1.2tn, including a $300bn agreement "
+        "with Oracle and $22.4bn of contracts with CoreWeave.",
+        [
+            ("commitment", "OpenAI", None, 1.2e12, "about", None, None),
+            ("contract", "OpenAI", "Oracle", 300e9, "exact", "completed", None),
+            ("contract", "OpenAI", "CoreWeave", 22.4e9, "exact", "completed", None),
+        ],
+    ),
     # Not facts
     ("ChatGPT Plus costs $20 a month and has 800 million weekly users.", []),
     ("Analysts expect the AI market to reach $1 trillion by 2030.", []),

@@ -57,6 +57,13 @@ _COMPANY_CUES = re.compile(
     r"rót vốn vào|invested in|invest in|stake in)\s+$",
     re.IGNORECASE,
 )
+#: Titles before a person's name.
+_PERSON_TITLE = re.compile(
+    r"(?:tỷ phú|ông|bà|ceo|cfo|cto|giám đốc|chủ tịch|nhà sáng lập|người sáng lập|founder|"
+    r"co-founder|billionaire|chairman|chief executive|mr\.?|ms\.?|mrs\.?|dr\.?|"
+    r"president|executive|analyst)\s+$",
+    re.IGNORECASE,
+)
 #: An apposition right after a name: "Lumen Vision, công ty khởi nghiệp ...", "X, a startup".
 _APPOSITION = re.compile(
     r"^,\s+(?:a|an|the company|the maker|một|công ty|startup|start-up|hãng|nhà|đơn vị|"
@@ -184,6 +191,8 @@ class CompanyIndex:
             ):
                 continue
             before = text[max(0, start - 30) : start]
+            if _PERSON_TITLE.search(before):
+                continue  # "tỷ phú Masayoshi Son", "CEO Sam Altman": a person
             end = text.index(words[-1], start) + len(words[-1])
             if (
                 (words[-1].casefold().rstrip(".") in _CORPORATE_SUFFIXES and len(words) > 1)

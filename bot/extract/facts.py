@@ -92,6 +92,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             "valued",
             "valuing",
             "values",
+            r"(?:would|will|could) value",
             "market cap(?:italization)?",
         ),
     ),
@@ -154,10 +155,11 @@ _KIND_CUES: list[tuple[str, str]] = [
             "compute deals?",
             "supply deals?",
             "purchase agreements?",
+            "agreements?",
+            "thỏa thuận",
             r"agreements? to (?:buy|purchase|use|rent)",
             r"deals? to (?:buy|purchase|use|supply|provide|rent)",
             "orders?",
-            "leases?",
         ),
     ),
     (
@@ -243,6 +245,13 @@ _SKIP_BEFORE = re.compile(
     r"compared to|versus|vs\.?)\s*(?:\S+\s+){0,3}$",
     re.IGNORECASE,
 )
+#: Words that may stand between a preposition and the name it governs.
+_DESCRIPTIVE = re.compile(
+    r"[a-zà-ỹđ][\w-]*|[\w-]+(?:'s|’s)|\d+(?:[.,]\d+)?%|"
+    r"Japanese|Vietnamese|Chinese|Korean|American|British|French|German|European|Indian|"
+    r"Israeli|Taiwanese|Singaporean|Nhật Bản|Hàn Quốc|Trung Quốc|Mỹ|IT|AI"
+)
+_RELATIVE = re.compile(r",\s+(?:which|who|whose|vốn|người)\b", re.IGNORECASE)
 _EARLIER = re.compile(r"(?:up from|down from|tăng từ|giảm từ)\s*(?:\S+\s+){0,3}$", re.I)
 _DATED = re.compile(r"\s*(?:in|vào|hồi|năm|tháng|on)\s+[\w/]+", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(
@@ -318,8 +327,8 @@ _STATUS_CUES: list[tuple[Status, re.Pattern[str]]] = [
         "planned",
         re.compile(
             r"(?<!\w)(?:dự kiến|có kế hoạch|kế hoạch|dự định|lên kế hoạch|sắp|nhắm tới|"
-            r"plans? to|planning to|planned|expects? to|expected to|intends? to|aims? to|"
-            r"is set to|are set to|seeks? to|looking to)(?!\w)",
+            r"plans? to|plans? an?|planning to|planned|expects? to|expected to|intends? to|"
+            r"aims? to|is set to|are set to|seeks? to|looking to)(?!\w)",
             re.IGNORECASE,
         ),
     ),
@@ -354,7 +363,7 @@ _GROWTH = re.compile(
 )
 _PROFIT = re.compile(r"lợi nhuận|lãi|profit|net income|earnings", re.IGNORECASE)
 _LOSS = re.compile(r"lỗ|loss|losses|lost", re.IGNORECASE)
-_MAX_CUE_DISTANCE = 90
+_MAX_CUE_DISTANCE = 120
 #: "giao dịch thứ cấp trị giá 6,6 tỷ USD": the amount belongs to the words before it.
 _BOUND_BEFORE = re.compile(r"(?:trị giá|worth|giá trị)\s+(?:\S+\s+)?$", re.IGNORECASE)
 _MAX_AFTER_DISTANCE = 50
@@ -399,8 +408,17 @@ def _clauses(text: str, mentions: list[Mention]) -> list[_Clause]:
 
 
 def _prep(text: str, mention: Mention, floor: int) -> str | None:
-    match = _PREP.search(text[max(floor, mention.start - 60) : mention.start])
-    return match.group("prep").casefold() if match else None
+    """The preposition governing a name, skipping descriptions ("from Japan's X", "in a firm X")."""
+    window = text[max(floor, mention.start - 60) : mention.start]
+    for _ in range(4):
+        match = _PREP.search(window)
+        if match:
+            return match.group("prep").casefold()
+        last = re.search(r"(\S+)\s+$", window)
+        if last is None or not _DESCRIPTIVE.fullmatch(last.group(1)):
+            return None
+        window = window[: last.start()] + " "
+    return None
 
 
 def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None:
@@ -418,7 +436,9 @@ def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None
             distance = 1.2 * (match.start() - money.end) + 6
             if _BOUND_BEFORE.search(text, max(clause.start, money.start - 16), money.start):
                 distance += 40
-            if distance > _MAX_AFTER_DISTANCE:
+            if distance > _MAX_AFTER_DISTANCE or re.search(
+                r",|\s(?:và|and)\s", text[money.end : match.start()]
+            ):
                 continue
         if distance < 0 or distance > _MAX_CUE_DISTANCE:
             continue
@@ -430,15 +450,34 @@ def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None
 class _Roles:
     """Who is who around one cue in one clause."""
 
-    def __init__(self, text: str, clause: _Clause, cue: _Cue, money: MoneyMention) -> None:
+    def __init__(
+        self,
+        text: str,
+        clause: _Clause,
+        cue: _Cue,
+        money: MoneyMention,
+        mentions: list[Mention],
+    ) -> None:
         self.text = text
+        #: "... in Anthropic, while Nvidia will put in $10B": a parallel clause's recipient.
+        self.earlier_recipient = next(
+            (
+                m
+                for m in reversed(mentions)
+                if m.end <= clause.start and _prep(text, m, 0) in _RECIPIENT_PREPS
+            ),
+            None,
+        )
         self.clause = clause
         self.cue = cue
         self.money = money
         anchor = min(cue.start, money.start)
         self.preps = {m: _prep(text, m, clause.start) for m in clause.mentions}
         plain_before = [
-            m for m in clause.mentions if m.end <= anchor and self.preps[m] not in _OBJECT_PREPS
+            m
+            for m in clause.mentions
+            if m.end <= anchor
+            and (self.preps[m] not in _OBJECT_PREPS or _RELATIVE.match(text, m.end))
         ]
         self.actor = plain_before[0] if plain_before else None
         self.after = [m for m in clause.mentions if m.start >= cue.end or m.start >= money.end]
@@ -470,7 +509,9 @@ def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
             return "commitment", r.actor.name, None
         if r.actor and _ROUND.search(r.text, r.cue.start, r.cue.end):
             return "investment", r.actor.name, _name(investor)
-        return "investment", None, None
+        recipient = r.earlier_recipient
+        if recipient is None or (r.actor and r.actor.name == recipient.name):
+            return "investment", None, None
     backer = investor or r.actor
     return "investment", recipient.name, _name(backer)
 
@@ -487,9 +528,9 @@ def _acquisition(r: _Roles) -> tuple[Kind, str | None, str | None]:
 
 
 def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | None]:
-    other = next(
-        (m for m in r.clause.mentions if m is not r.actor and r.preps[m] in _OBJECT_PREPS), None
-    )
+    objects = [m for m in r.clause.mentions if m is not r.actor and r.preps[m] in _OBJECT_PREPS]
+    # The party nearest after the amount: "$300bn with Oracle and $22.4bn with CoreWeave".
+    other = next((m for m in objects if m.start >= r.money.end), None) or next(iter(objects), None)
     if other is None:
         other = next((m for m in r.after if m is not r.actor), None)
     buyer, seller = r.actor, other
@@ -636,7 +677,7 @@ def facts_in_sentence(
         cue = _nearest_cue(text, money, clause)
         if cue is None:
             continue
-        roles = _Roles(text, clause, cue, money)
+        roles = _Roles(text, clause, cue, money, mentions)
         kind, subject, counterparty = _read_roles(cue.kind, roles, index)
         if subject is None and kind in _SELF_KINDS:
             # "..., trong khi lợi nhuận đạt 13.200 tỷ đồng": the sentence's subject.
@@ -674,6 +715,12 @@ def _read_roles(
             return _share_sale(r)
         return _acquisition(r)
     if cue_kind == "investment":
+        if re.fullmatch("stake", r.text[r.cue.start : r.cue.end], re.IGNORECASE) and re.search(
+            r"(?:acquir\w*|buy|buys|bought|purchas\w*)\s+(?:an?\s+)?(?:\S+\s+)?$",
+            r.text[max(r.clause.start, r.cue.start - 30) : r.cue.start],
+            re.IGNORECASE,
+        ):
+            return _acquisition(r)
         return _investment(r)
     if cue_kind == "acquisition":
         return _acquisition(r)
