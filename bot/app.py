@@ -1,0 +1,168 @@
+"""The one place that wires the Telegram bot together.
+
+``build_application`` makes a python-telegram-bot ``Application`` whose
+handlers reach the database and settings through :class:`BotContext`. The
+same application serves Telegram (``dealflow run``) and the terminal chat
+(``dealflow chat``), which only swaps the request layer.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
+from telegram.request import BaseRequest
+
+from bot.errors import UsageError
+from bot.settings import Settings
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+#: The token ``dealflow chat`` runs under: the local request layer never sends it anywhere.
+LOCAL_TOKEN = "0:local-terminal-chat"
+
+
+class BotData:
+    """What every handler may use; lives in ``application.bot_data``.
+
+    python-telegram-bot makes it with no arguments; ``build_application``
+    sets the settings and ``post_init`` opens the database.
+    """
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self.db: Database | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            raise RuntimeError("settings are set by build_application")
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
+
+    @property
+    def database(self) -> Database:
+        if self.db is None:
+            raise RuntimeError("the database is opened in post_init; the bot has not started")
+        return self.db
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """The callback context of every handler: typed access to the bot's services."""
+
+    @property
+    def services(self) -> BotData:
+        return self.bot_data
+
+    @property
+    def db(self) -> Database:
+        return self.bot_data.database
+
+
+BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "en": [
+        ("deals", "Latest deals, optionally for one company"),
+        ("revenue", "Revenue, ARR, profit and loss figures"),
+        ("valuation", "Latest valuations"),
+        ("company", "Everything known about one company"),
+        ("latest", "Newest articles with their facts"),
+        ("search", "Search the facts' sentences"),
+        ("chart", "A timeline chart of one company"),
+        ("export", "The facts as a CSV file"),
+        ("lang", "Reply language: vi or en"),
+        ("help", "What this bot can do"),
+    ],
+    "vi": [
+        ("deals", "Các thương vụ mới nhất, có thể theo một công ty"),
+        ("revenue", "Doanh thu, ARR, lợi nhuận và lỗ"),
+        ("valuation", "Các mức định giá mới nhất"),
+        ("company", "Mọi thông tin về một công ty"),
+        ("latest", "Các bài báo mới nhất và dữ kiện của chúng"),
+        ("search", "Tìm trong các câu trích dẫn"),
+        ("chart", "Biểu đồ dòng thời gian của một công ty"),
+        ("export", "Xuất dữ kiện ra tệp CSV"),
+        ("lang", "Ngôn ngữ trả lời: vi hoặc en"),
+        ("help", "Bot này làm được gì"),
+    ],
+}
+
+
+async def _post_init(application: BotApplication) -> None:
+    data = application.bot_data
+    data.db = await Database.open(data.settings.db_path)
+    applied = await data.db.migrate()
+    if applied:
+        log.info("applied migrations: %s", ", ".join(applied))
+    for lang, commands in COMMANDS.items():
+        await application.bot.set_my_commands(
+            [BotCommand(name, description) for name, description in commands],
+            language_code=None if lang == "en" else lang,
+        )
+    me = application.bot.bot
+    log.info("running as @%s (id %s)", me.username, me.id)
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    if application.bot_data.db is not None:
+        await application.bot_data.db.close()
+        application.bot_data.db = None
+
+
+async def error_handler(update: object, context: BotContext) -> None:
+    """Answer a user's mistake politely; log everything else with its traceback."""
+    error = context.error
+    message = update.effective_message if isinstance(update, Update) else None
+    if isinstance(error, UsageError):
+        if message is not None:
+            await message.reply_html(html.escape(str(error)))
+        return
+    log.error("error while handling an update", exc_info=error)
+    if message is not None:
+        await message.reply_html("Sorry, something went wrong. Please try again later.")
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    token: str | None = None,
+) -> BotApplication:
+    """The bot's ``Application``: handlers, error handler, database life cycle.
+
+    ``request`` replaces the HTTP layer (the terminal chat and the tests pass
+    an in-process one); ``token`` defaults to the settings' token.
+    """
+    from handlers import all_handlers  # noqa: PLC0415 - handlers import this module's types
+
+    secret = token or (
+        settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    )
+    if not secret:
+        raise UsageError("TELEGRAM_BOT_TOKEN is not set")
+    context_types = ContextTypes(context=BotContext, bot_data=BotData)
+    builder = (
+        ApplicationBuilder()
+        .token(secret)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .context_types(context_types)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    application: BotApplication = builder.build()
+    application.bot_data.settings = settings
+    application.add_handlers(all_handlers())
+    application.add_error_handler(error_handler)
+    return application
