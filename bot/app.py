@@ -142,7 +142,7 @@ def build_application(
     ``request`` replaces the HTTP layer (the terminal chat and the tests pass
     an in-process one); ``token`` defaults to the settings' token.
     """
-    from handlers import all_handlers  # noqa: PLC0415 - handlers import this module's types
+    from handlers import all_handlers  # here: handlers import this module's types
 
     secret = token or (
         settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
