@@ -124,7 +124,9 @@ class CompanyIndex:
             for product in company.products:
                 self._by_product[product] = company.name
         self._by_folded = {alias.casefold(): name for alias, name in self._by_alias.items()}
-        self._pattern = _alternation(self._by_alias, re.IGNORECASE)
+        self._by_words = _word_keys(self._by_alias)
+        self._lengths = _lengths_by_first_word(self._by_words)
+        self._product_words = {p.casefold() for p in self._by_product}
         products = _alternation(self._by_product).pattern
         self._product_pattern = re.compile(
             rf"{_PRODUCT_BEFORE}(?P<p1>{products})|(?:the\s+)?(?P<p2>{products}){_PRODUCT_AFTER}",
@@ -138,16 +140,31 @@ class CompanyIndex:
     def canonical(self, name: str) -> str | None:
         return self._by_alias.get(name)
 
-    def find_known(self, text: str) -> list[Mention]:
+    def find_known(self, text: str, extra: ArticleNames | None = None) -> list[Mention]:
+        """Known names (and an article's own, exact case only) by looking word runs up."""
+        words = list(_WORD.finditer(text))
+        folded = [w.group(0).casefold() for w in words]
         found = []
-        for m in self._pattern.finditer(text):
-            written = m.group(0)
-            name = self._by_alias.get(written)
-            # Another casing ("Iconiq", "NVIDIA") counts when it still looks like a name.
-            if name is None and written[0].isupper() and len(written) >= 4:
-                name = self._by_folded.get(written.casefold())
-            if name is not None:
-                found.append(Mention(m.start(), m.end(), name))
+        i = 0
+        while i < len(words):
+            lengths = self._lengths.get(folded[i], ())
+            extra_lengths = extra.lengths.get(folded[i], ()) if extra else ()
+            step = 1
+            for n in sorted({*lengths, *extra_lengths}, reverse=True):
+                if i + n > len(words):
+                    continue
+                key = tuple(folded[i : i + n])
+                written = text[words[i].start() : words[i + n - 1].end()]
+                name = _lookup(self._by_words.get(key), written)
+                if name is None and extra is not None:
+                    name = _lookup(extra.words.get(key), written, exact=True)
+                if name is not None:
+                    found.append(Mention(words[i].start(), words[i + n - 1].end(), name))
+                    step = n
+                    break
+            i += step
+        if not any(w.group(0).casefold() in self._product_words for w in words):
+            return found
         for m in self._product_pattern.finditer(text):
             product = m.group("p1") or m.group("p2")
             name = next(
@@ -213,6 +230,45 @@ def _drop_descriptions(before: str) -> str:
     return " ".join(body) + " "
 
 
+_WORD = re.compile(r"\w(?:[\w&]*\w|[.'’](?=\w)(?![sS]\b))*")
+
+
+def _word_keys(names: dict[str, str]) -> dict[tuple[str, ...], list[tuple[str, str]]]:
+    """Names keyed by their words, casefolded: ("amazon", "web", "services") -> AWS."""
+    keys: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for alias, name in names.items():
+        key = tuple(w.casefold() for w in _WORD.findall(alias))
+        if key:
+            keys.setdefault(key, []).append((alias, name))
+    return keys
+
+
+def _lengths_by_first_word(
+    keys: dict[tuple[str, ...], list[tuple[str, str]]],
+) -> dict[str, tuple[int, ...]]:
+    """For each first word, the word counts of the names that start with it."""
+    lengths: dict[str, set[int]] = {}
+    for key in keys:
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {word: tuple(sorted(ns, reverse=True)) for word, ns in lengths.items()}
+
+
+def _lookup(
+    candidates: list[tuple[str, str]] | None, written: str, *, exact: bool = False
+) -> str | None:
+    """The name ``written`` stands for: its exact spelling, or another casing of it that
+    still looks like a name ("Iconiq", "NVIDIA"), never a lowercase word ("magic")."""
+    if not candidates:
+        return None
+    squeezed = re.sub(r"\W+", "", written)
+    for alias, name in candidates:
+        if re.sub(r"\W+", "", alias) == squeezed:
+            return name
+    if exact or not written[:1].isupper() or len(squeezed) < 4:
+        return None
+    return candidates[0][1]
+
+
 def _is_common(word: str) -> bool:
     return word.casefold().strip(".,") in _NOT_NAMES or word.isdigit()
 
@@ -224,12 +280,7 @@ def _alternation(names: dict[str, str], flags: int = 0) -> re.Pattern[str]:
 
 def find_mentions(text: str, index: CompanyIndex, extra: ArticleNames | None) -> list[Mention]:
     """Known and article-specific company names in ``text``, in order, overlaps removed."""
-    found = index.find_known(text)
-    if extra is not None:
-        found += [
-            Mention(m.start(), m.end(), extra.full[m.group(0)])
-            for m in extra.pattern.finditer(text)
-        ]
+    found = index.find_known(text, extra)
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Mention] = []
     for mention in found:
@@ -262,8 +313,9 @@ def find_corefs(text: str) -> list[tuple[int, int, bool]]:
 class ArticleNames:
     """Names one article marks as companies, with their short forms ("Kestrel")."""
 
-    pattern: re.Pattern[str]
     full: dict[str, str]
+    words: dict[tuple[str, ...], list[tuple[str, str]]]
+    lengths: dict[str, tuple[int, ...]]
 
 
 def article_names(names: set[str]) -> ArticleNames | None:
@@ -275,7 +327,8 @@ def article_names(names: set[str]) -> ArticleNames | None:
         first = name.split()[0]
         if len(name.split()) > 1 and len(first) >= 4 and first.casefold() not in _NOT_NAMES:
             full.setdefault(first, name)
-    return ArticleNames(_alternation(full), full)
+    words = _word_keys(full)
+    return ArticleNames(full, words, _lengths_by_first_word(words))
 
 
 @cache

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.extract.companies import CompanyIndex, Mention, find_corefs
-from bot.extract.dates import find_dates
+from bot.extract.dates import DateMention, find_dates
 from bot.extract.money import MoneyMention, find_money
 from bot.extract.text import Sentence
 from bot.models import STATUS_KINDS, Fact, Kind, Metric, Status
@@ -647,8 +647,7 @@ def _status(text: str, clause: _Clause, cue: _Cue) -> Status:
     return best[1] if best else "completed"
 
 
-def _date(text: str, clause: _Clause, money: MoneyMention, published: date | None) -> str | None:
-    dates = find_dates(text, published)
+def _date(dates: list[DateMention], clause: _Clause, money: MoneyMention) -> str | None:
     if not dates:
         return None
     inside = [d for d in dates if clause.start <= d.start < clause.end] or dates
@@ -666,8 +665,12 @@ def facts_in_sentence(
     """The facts one sentence states, given the company mentions found in it."""
     text = sentence.text
     facts: list[Fact] = []
+    amounts = find_money(text, language=language)
+    if not amounts:
+        return facts
     clauses = _clauses(text, mentions)
-    for money in find_money(text, language=language):
+    dates = find_dates(text, published)
+    for money in amounts:
         if _SKIP_BEFORE.search(text[max(0, money.start - 40) : money.start]) and not (
             _EARLIER.search(text[max(0, money.start - 40) : money.start])
             and _DATED.match(text[money.end : money.end + 30])
@@ -686,7 +689,7 @@ def facts_in_sentence(
             continue
         metric = _metric(text, roles) if kind == "revenue" else None
         status = _status(text, clause, cue) if kind in STATUS_KINDS else None
-        when = _date(text, clause, money, published)
+        when = _date(dates, clause, money)
         if when is None and status == "in_talks" and published is not None:
             when = published.strftime("%Y-%m")
         facts.append(
@@ -752,8 +755,11 @@ def resolve_corefs(
     company the article is about, not merely the last one named.
     """
     added: list[Mention] = []
+    corefs = find_corefs(text)
+    if not corefs:
+        return mentions
     clauses = _clauses(text, mentions)
-    for start, end, wants_startup in find_corefs(text):
+    for start, end, wants_startup in corefs:
         if any(m.start <= start < m.end for m in mentions):
             continue
         # "công ty phần mềm Helio Robotics": a description of the name that follows.
