@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from bot.extract.companies import CompanyIndex, article_names, default_index, find_mentions
 from bot.extract.dates import parse_published
 from bot.extract.facts import facts_in_sentence, resolve_corefs, sentence_subject
@@ -34,8 +36,11 @@ def extract_facts(
     for sentence in split_sentences(text):
         mentions = find_mentions(sentence.text, index, new_names)
         mentions = resolve_corefs(sentence.text, mentions, history, subjects, index)
+        topic = Counter(subjects).most_common(1)[0][0] if subjects else None
         facts.extend(
-            facts_in_sentence(sentence, mentions, language=language, published=when, index=index)
+            facts_in_sentence(
+                sentence, mentions, language=language, published=when, index=index, topic=topic
+            )
         )
         history.extend(m.name for m in mentions)
         subject = sentence_subject(sentence.text, mentions, before=len(sentence.text))
@@ -50,7 +55,7 @@ def _once(facts: list[Fact]) -> list[Fact]:
     for fact in facts:
         parties = {fact.subject, fact.counterparty} - {None}
         duplicate = any(
-            other.kind == fact.kind
+            _same_kind(other.kind, fact.kind)
             and other.amount.currency == fact.amount.currency
             and abs(other.amount.value - fact.amount.value) <= 1e-9 * max(1.0, fact.amount.value)
             and (parties & {other.subject, other.counterparty})
@@ -59,6 +64,11 @@ def _once(facts: list[Fact]) -> list[Fact]:
         if not duplicate:
             kept.append(fact)
     return kept
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """Kinds one statement may be read as: money put in with no named recipient is spending."""
+    return a == b or {a, b} == {"investment", "commitment"}
 
 
 def extract_article(text: str, *, path: str, sha256: str) -> ExtractedArticle:

@@ -35,6 +35,7 @@ _NOT_NAMES = frozenset(
     quỹ ngân hàng nhà rival early separately altogether under including both each every such
     unlike like despite although though because so thus already only even former state-owned
     german french british japanese korean vietnamese chinese one two three analysts investors
+    u.s u.k
     israel russia canada australia indonesia thailand malaysia philippines
     gemini grok llama copilot
     """.split()
@@ -53,9 +54,19 @@ _COMPANY_CUES = re.compile(
     r"(?:startup|start-up|công ty|công ty khởi nghiệp|hãng|tập đoàn|doanh nghiệp|quỹ|quỹ đầu tư|"
     r"nền tảng|ngân hàng|nhà đầu tư|company|firm|maker|chipmaker|developer|lab|fund|investor|"
     r"rival|giant|provider|platform|unicorn|operator|group|conglomerate|insurer|bank|led by|"
-    r"dẫn dắt bởi|mua lại|thâu tóm|acquire|acquired|acquires|acquisition of|đầu tư vào|"
+    r"dẫn dắt bởi|mua lại|thâu tóm|thương vụ mua|acquire|acquired|acquires|acquisition of|"
+    r"đầu tư vào|"
     r"rót vốn vào|invested in|invest in|stake in)\s+$",
     re.IGNORECASE,
+)
+#: A deal's other party: "an agreement worth about $3 billion with Lone Star Renewables".
+_PARTNER = re.compile(
+    r"(?:agreements?|contracts?|deals?|partnership|hợp đồng|thỏa thuận)\b[^.;]{0,60}"
+    r"\b(?:with|với)\s+$",
+    re.IGNORECASE,
+)
+_VI_MARKED = re.compile(
+    "[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I
 )
 #: Titles before a person's name.
 _PERSON_TITLE = re.compile(
@@ -66,7 +77,7 @@ _PERSON_TITLE = re.compile(
 )
 #: An apposition right after a name: "Lumen Vision, công ty khởi nghiệp ...", "X, a startup".
 _APPOSITION = re.compile(
-    r"^,\s+(?:a|an|the company|the maker|một|công ty|startup|start-up|hãng|nhà|đơn vị|"
+    r"^,\s+(?:a|an|the|một|công ty|startup|start-up|hãng|nhà|đơn vị|"
     r"tập đoàn|nền tảng|ví)\b",
     re.IGNORECASE,
 )
@@ -86,7 +97,7 @@ _PRODUCT_AFTER = r"(?:'s)?\s+(?:maker|developer|creator|owner|parent)\b"
 _COREF = re.compile(
     r"\b(?P<startup>(?:startup|start-up) này"
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up))\b"
-    r"|\b(?P<company>(?:đối thủ này|the rival|công ty|hãng|tập đoàn|doanh nghiệp|đơn vị|"
+    r"|\b(?P<company>(?:its|đối thủ này|the rival|công ty|hãng|tập đoàn|doanh nghiệp|đơn vị|"
     r"nhà sản xuất chip|nhà phát triển)(?:\s+này)?"
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|lab|chipmaker|giant|maker|developer|conglomerate))(?![\w-])",
     re.IGNORECASE,
@@ -163,7 +174,7 @@ class CompanyIndex:
                     step = n
                     break
             i += step
-        if not any(w.group(0).casefold() in self._product_words for w in words):
+        if self._product_words.isdisjoint(folded):
             return found
         for m in self._product_pattern.finditer(text):
             product = m.group("p1") or m.group("p2")
@@ -208,6 +219,8 @@ class CompanyIndex:
             ):
                 continue
             before = text[max(0, start - 30) : start]
+            if len(words) == 1 and _VI_MARKED.search(name):
+                continue  # "Dịch", "Hòa": a Vietnamese word, not a brand
             if _PERSON_TITLE.search(before):
                 continue  # "tỷ phú Masayoshi Son", "CEO Sam Altman": a person
             end = text.index(words[-1], start) + len(words[-1])
@@ -215,6 +228,7 @@ class CompanyIndex:
                 (words[-1].casefold().rstrip(".") in _CORPORATE_SUFFIXES and len(words) > 1)
                 or _COMPANY_CUES.search(_drop_descriptions(before))
                 or _APPOSITION.match(text[end : end + 30])
+                or _PARTNER.search(text[max(0, start - 90) : start])
                 or _DEAL_VERB_AFTER.match(text[end : end + 40])
             ):
                 names.add(name)
@@ -301,6 +315,8 @@ def find_mentions(text: str, index: CompanyIndex, extra: ArticleNames | None) ->
 def find_corefs(text: str) -> list[tuple[int, int, bool]]:
     """Phrases pointing back to a company: (start, end, means_a_startup)."""
     found = []
+    if re.match(r"It\s+(?!is\b|was\b|would\b|will\b|could\b|may\b|might\b)", text):
+        found.append((0, 2, False))  # "It has agreed to spend ...": the company just named
     for m in _COREF.finditer(text):
         following = text[m.end() : m.end() + 2].strip()
         if m.group("company") and following[:1].isupper():

@@ -9,6 +9,7 @@ status. What cannot be read with confidence is left out.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ _KIND_CUES: list[tuple[str, str]] = [
             "kế hoạch chi",
             "chi tiêu vốn",
             "chi tiêu",
+            "dành",
+            "bỏ ra",
+            "allocate[sd]?",
+            "earmark(?:ed|s)?",
             r"chi(?! phí| nhánh| tiết| trả)",
             "đầu tư hạ tầng",
             "commitments?",
@@ -54,7 +59,7 @@ _KIND_CUES: list[tuple[str, str]] = [
     (
         "share_sale",
         _words(
-            r"bán (?:[\w,.]+ ){0,4}?cổ (?:phần|phiếu)",
+            r"(?:bán|chuyển nhượng) (?:[\w,.%]+ ){0,4}?cổ (?:phần|phiếu)",
             "giao dịch thứ cấp",
             "thứ cấp",
             "bán cổ phiếu",
@@ -180,6 +185,9 @@ _KIND_CUES: list[tuple[str, str]] = [
             "góp vốn",
             "investments?",
             r"put in",
+            r"put",
+            "tăng vốn",
+            "cấp vốn",
             r"pour(?:s|ed|ing)?",
             "bơm vốn",
             "bơm",
@@ -240,6 +248,7 @@ _SUPPLY = re.compile(
 )
 _SKIP_BEFORE = re.compile(
     r"(?:mục tiêu|target|goal|có thể đạt|could reach|may reach|dự báo|forecast|"
+    r"estimates? of|analysts'? (?:average )?estimates?|kỳ vọng của|"
     r"tổng(?: cộng| số)?|total|totall?ing|cumulative|bringing (?:its|the) total(?: \w+)? to|"
     r"nâng tổng(?: \w+)* lên|up from|down from|tăng từ|giảm từ|so với|compared with|"
     r"compared to|versus|vs\.?)\s*(?:\S+\s+){0,3}$",
@@ -252,6 +261,13 @@ _DESCRIPTIVE = re.compile(
     r"Israeli|Taiwanese|Singaporean|Nhật Bản|Hàn Quốc|Trung Quốc|Mỹ|IT|AI"
 )
 _RELATIVE = re.compile(r",\s+(?:which|who|whose|vốn|người)\b", re.IGNORECASE)
+_CONVERSION = re.compile(
+    r"\s*\(\s*(?:tương đương|tức|khoảng|about|around|roughly|or|equivalent to|~)?\s*", re.I
+)
+_PASSIVE_MARK = re.compile(r"(?<!\w)(?:được|bị)(?!\w)", re.IGNORECASE)
+_MARKET = re.compile(
+    r"thị trường|ngành|toàn cầu|thế giới|market|industry|sector|global|worldwide", re.IGNORECASE
+)
 _EARLIER = re.compile(r"(?:up from|down from|tăng từ|giảm từ)\s*(?:\S+\s+){0,3}$", re.I)
 _DATED = re.compile(r"\s*(?:in|vào|hồi|năm|tháng|on)\s+[\w/]+", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(
@@ -284,7 +300,8 @@ _INVESTOR_PREPS = frozenset(
         "gồm",
     }
 )
-_RECIPIENT_PREPS = frozenset({"vào", "in", "into"})
+_AGENT_PREPS = frozenset({"do", "bởi", "by", "led by", "dẫn dắt bởi", "từ", "from", "với", "with"})
+_RECIPIENT_PREPS = frozenset({"vào", "in", "into", "cho"})
 _OBJECT_PREPS = frozenset(
     {
         "vào",
@@ -327,7 +344,8 @@ _STATUS_CUES: list[tuple[Status, re.Pattern[str]]] = [
         "planned",
         re.compile(
             r"(?<!\w)(?:dự kiến|có kế hoạch|kế hoạch|dự định|lên kế hoạch|sắp|nhắm tới|"
-            r"plans? to|plans? an?|planning to|planned|expects? to|expected to|intends? to|"
+            r"plans? to|plans? an?|planning to|is planning|are planning|planned|expects? to|"
+            r"expected to|intends? to|"
             r"aims? to|is set to|are set to|seeks? to|looking to)(?!\w)",
             re.IGNORECASE,
         ),
@@ -409,7 +427,12 @@ def _clauses(text: str, mentions: list[Mention]) -> list[_Clause]:
 
 def _prep(text: str, mention: Mention, floor: int) -> str | None:
     """The preposition governing a name, skipping descriptions ("from Japan's X", "in a firm X")."""
-    window = text[max(floor, mention.start - 60) : mention.start]
+    return _prep_at(text, mention.start, floor)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prep_at(text: str, start: int, floor: int) -> str | None:
+    window = text[max(floor, start - 60) : start]
     for _ in range(4):
         match = _PREP.search(window)
         if match:
@@ -423,28 +446,44 @@ def _prep(text: str, mention: Mention, floor: int) -> str | None:
 
 def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None:
     best: tuple[float, _Cue] | None = None
-    for match in _CUE_RE.finditer(text, clause.start, clause.end):
-        kind = match.lastgroup
-        assert kind is not None
-        if match.group(0).casefold() == "valued" and _DEAL_VALUE.search(
-            text, clause.start, match.start()
+    for cue in _cues(text):
+        if not clause.start <= cue.start < clause.end:
+            continue
+        if text[cue.start : cue.end].casefold() == "valued" and _DEAL_VALUE.search(
+            text, clause.start, cue.start
         ):
             continue
-        if match.start() < money.start:
-            distance: float = money.start - match.end()
+        if cue.start < money.start:
+            distance: float = money.start - cue.end
         else:
-            distance = 1.2 * (match.start() - money.end) + 6
+            distance = 1.2 * (cue.start - money.end) + 6
             if _BOUND_BEFORE.search(text, max(clause.start, money.start - 16), money.start):
                 distance += 40
             if distance > _MAX_AFTER_DISTANCE or re.search(
-                r",|\s(?:và|and)\s", text[money.end : match.start()]
+                r",|\s(?:và|and)\s", text[money.end : cue.start]
             ):
                 continue
         if distance < 0 or distance > _MAX_CUE_DISTANCE:
             continue
         if best is None or distance < best[0]:
-            best = (distance, _Cue(match.start(), match.end(), kind))
+            best = (distance, cue)
     return best[1] if best else None
+
+
+@functools.lru_cache(maxsize=256)
+def _cues(text: str) -> tuple[_Cue, ...]:
+    """Every kind cue in a sentence, found once however many amounts it holds."""
+    return tuple(_Cue(m.start(), m.end(), m.lastgroup or "") for m in _CUE_RE.finditer(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _status_cues(text: str) -> tuple[tuple[int, int, int, Status], ...]:
+    """Every status cue in a sentence: (start, end, rank, status)."""
+    return tuple(
+        (m.start(), m.end(), rank, status)
+        for rank, (status, pattern) in enumerate(_STATUS_CUES)
+        for m in pattern.finditer(text)
+    )
 
 
 class _Roles:
@@ -482,6 +521,28 @@ class _Roles:
         self.actor = plain_before[0] if plain_before else None
         self.after = [m for m in clause.mentions if m.start >= cue.end or m.start >= money.end]
 
+    def passive_agent(self) -> Mention | None:
+        """The agent of a passive ("được X rót", "được X mua lại") before the cue."""
+        if self.actor is None:
+            return None
+        match = _PASSIVE_MARK.search(self.text, self.actor.end, self.cue.start)
+        if match is None:
+            return None
+        return next(
+            (m for m in self.clause.mentions if match.end() <= m.start < self.cue.start), None
+        )
+
+    def owner_after_amount(self) -> Mention | None:
+        """ "khoản đầu tư 10 tỷ USD của Amazon": the owner named right after the amount."""
+        return next(
+            (
+                m
+                for m in self.after
+                if self.preps[m] in ("của", "of") and 0 <= m.start - self.money.end <= 12
+            ),
+            None,
+        )
+
     def first(self, preps: frozenset[str], *, after_only: bool = False) -> Mention | None:
         pool = self.after if after_only else self.clause.mentions
         return next((m for m in pool if self.preps[m] in preps), None)
@@ -496,12 +557,20 @@ def _name(mention: Mention | None) -> str | None:
 
 
 def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
-    investor = r.first(_INVESTOR_PREPS) or next(
-        (m for m in r.clause.mentions if re.match(r"-(?:led|backed)\b", r.text[m.end :])), None
+    investor = (
+        r.first(_INVESTOR_PREPS)
+        or r.owner_after_amount()
+        or next(
+            (m for m in r.clause.mentions if re.match(r"-(?:led|backed)\b", r.text[m.end :])), None
+        )
     )
     recipient = r.first(_RECIPIENT_PREPS, after_only=True)
     if r.actor and r.between(_RECEIVE):
         return "investment", _name(r.actor), _name(investor)
+    backer = r.passive_agent()
+    if r.actor and backer:
+        # "Sao Kim Labs vừa được quỹ X rót vốn 25 triệu USD": the subject receives.
+        return "investment", r.actor.name, backer.name
     if recipient is None:
         if investor and r.actor and r.actor.name != investor.name:
             return "investment", r.actor.name, investor.name
@@ -511,7 +580,10 @@ def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
             return "investment", r.actor.name, _name(investor)
         recipient = r.earlier_recipient
         if recipient is None or (r.actor and r.actor.name == recipient.name):
-            return "investment", None, None
+            if r.actor is None:
+                return "investment", None, None
+            # "Google will invest $40 billion in Texas": spending, not a stake in a company.
+            return "commitment", r.actor.name, None
     backer = investor or r.actor
     return "investment", recipient.name, _name(backer)
 
@@ -522,8 +594,6 @@ def _acquisition(r: _Roles) -> tuple[Kind, str | None, str | None]:
         buyer = next((m for m in r.clause.mentions if m is not target), None)
         return "acquisition", _name(target), _name(buyer)
     target = next((m for m in r.after if r.preps[m] not in _INVESTOR_PREPS), None)
-    if target is None:
-        target = next((m for m in r.clause.mentions if r.preps[m] in {"của", "of"}), None)
     return "acquisition", _name(target), _name(r.actor)
 
 
@@ -534,12 +604,12 @@ def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | N
     if other is None:
         other = next((m for m in r.after if m is not r.actor), None)
     buyer, seller = r.actor, other
-    if not _purchase_verb(r) and _supplies(r):
+    if not _purchase_verb(r, whole_clause=True) and _supplies(r):
         buyer, seller = other, r.actor
     elif (
         buyer
         and seller
-        and not _purchase_verb(r)
+        and not _purchase_verb(r, whole_clause=True)
         and not index.is_startup(buyer.name)
         and index.is_startup(seller.name)
     ):
@@ -551,18 +621,18 @@ def _supplies(r: _Roles) -> bool:
     """Whether the clause's actor is the one who supplies ("to supply Meta with ...")."""
     for match in _SUPPLY.finditer(r.text, r.clause.start, r.clause.end):
         lead = r.text[max(r.clause.start, match.start() - 16) : match.start()]
-        if not re.search(r"(?:which|that|who|mà)\s+(?:\w+\s+)?$", lead, re.IGNORECASE):
+        if not re.search(
+            r"(?:which|that|who|mà|đơn vị|công ty|hãng|nhà)\s+(?:\w+\s+)?$", lead, re.IGNORECASE
+        ):
             return True
     return False
 
 
-def _purchase_verb(r: _Roles) -> bool:
+def _purchase_verb(r: _Roles, *, whole_clause: bool = False) -> bool:
+    """Whether a buying verb comes before the amount (or anywhere: "ký hợp đồng ... để mua")."""
+    end = r.clause.end if whole_clause else r.money.start
     return bool(
-        re.search(
-            r"(?<!\w)(?:mua|buy|buys|bought|purchase)",
-            r.text[r.clause.start : r.money.start],
-            re.IGNORECASE,
-        )
+        re.search(r"(?<!\w)(?:mua|buy|buys|bought|purchase)", r.text[r.clause.start : end], re.I)
     )
 
 
@@ -635,15 +705,16 @@ def _metric(text: str, r: _Roles) -> Metric:
 
 def _status(text: str, clause: _Clause, cue: _Cue) -> Status:
     best: tuple[float, Status] | None = None
-    for rank, (status, pattern) in enumerate(_STATUS_CUES):
-        for match in pattern.finditer(text, clause.start, clause.end):
-            if match.start() < cue.start:
-                distance: float = cue.start - match.end()
-            else:
-                distance = 2 * (match.start() - cue.end) + 10
-            distance += rank * 4  # the more tentative word wins a near tie
-            if best is None or distance < best[0]:
-                best = (distance, status)
+    for start, end, rank, status in _status_cues(text):
+        if not clause.start <= start < clause.end:
+            continue
+        if start < cue.start:
+            distance: float = cue.start - end
+        else:
+            distance = 2 * (start - cue.end) + 10
+        distance += rank * 4  # the more tentative word wins a near tie
+        if best is None or distance < best[0]:
+            best = (distance, status)
     return best[1] if best else "completed"
 
 
@@ -661,8 +732,12 @@ def facts_in_sentence(
     language: str,
     published: date | None,
     index: CompanyIndex,
+    topic: str | None = None,
 ) -> list[Fact]:
-    """The facts one sentence states, given the company mentions found in it."""
+    """The facts one sentence states, given the company mentions found in it.
+
+    ``topic`` is the company the article is about so far (see ``salient``).
+    """
     text = sentence.text
     facts: list[Fact] = []
     amounts = find_money(text, language=language)
@@ -670,7 +745,12 @@ def facts_in_sentence(
         return facts
     clauses = _clauses(text, mentions)
     dates = find_dates(text, published)
+    previous: MoneyMention | None = None
     for money in amounts:
+        if previous is not None and _CONVERSION.fullmatch(text[previous.end : money.start]):
+            previous = money
+            continue  # "200 triệu USD (tương đương 5.200 tỷ đồng)": the same sum again
+        previous = money
         if _SKIP_BEFORE.search(text[max(0, money.start - 40) : money.start]) and not (
             _EARLIER.search(text[max(0, money.start - 40) : money.start])
             and _DATED.match(text[money.end : money.end + 30])
@@ -685,6 +765,15 @@ def facts_in_sentence(
         if subject is None and kind in _SELF_KINDS:
             # "..., trong khi lợi nhuận đạt 13.200 tỷ đồng": the sentence's subject.
             subject = sentence_subject(text, mentions, before=money.start)
+        if (
+            subject is None
+            and kind in ("revenue", "valuation")
+            and not mentions
+            and not _MARKET.search(text)
+        ):
+            # "CEO Maya Okafor said annual recurring revenue crossed $100 million": the
+            # company the article is about, unless the sentence speaks of a market.
+            subject = topic
         if subject is None or subject == counterparty:
             continue
         metric = _metric(text, roles) if kind == "revenue" else None
@@ -775,11 +864,15 @@ def resolve_corefs(
         clause = next(c for c in clauses if c.start <= start < c.end)
         earlier = [m.name for m in mentions if m.end <= start]
         if wants_startup:
-            own = {m.name for m in clause.mentions}
-            pool = [n for n in reversed(earlier) if n not in own] + history[::-1]
+            in_clause = {m.name for m in clause.mentions}
+            pool = [n for n in reversed(earlier) if n not in in_clause] + history[::-1]
             name = next((n for n in pool if index.is_startup(n)), None)
-        elif any(m.end <= start for m in clause.mentions):
-            name = earlier[-1]
+        elif own := [
+            m.name
+            for m in clause.mentions
+            if m.end <= start and _prep(text, m, clause.start) not in _AGENT_PREPS
+        ]:
+            name = own[-1]
         else:
             name = next(iter(subjects[::-1]), None) or next(iter(history[::-1]), None)
         if name:

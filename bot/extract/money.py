@@ -90,6 +90,7 @@ _WORD_CURRENCIES = {
 _PREFIX = r"US\$|S\$|A\$|C\$|HK\$|\$|€|£|¥|₹|USD|EUR|GBP|JPY|VND|CNY|RMB"
 _SUFFIX = "|".join(sorted((re.escape(w) for w in _WORD_CURRENCIES), key=len, reverse=True))
 _AFTER = r"(?![\w%])"
+_DIGIT = re.compile(r"\d")
 
 _MONEY = re.compile(
     rf"(?P<pcur>{_PREFIX})\s?(?P<pnum>{_NUM})(?:[\s-]?(?P<pscale>{_VI_SCALE}|{_EN_SCALE}){_AFTER})?"
@@ -218,6 +219,8 @@ def find_money(sentence: str, *, language: str = "en") -> list[MoneyMention]:
     vague amounts (``hàng tỷ USD``, which carry no number).
     """
     found: list[MoneyMention] = []
+    if not _DIGIT.search(sentence):
+        return found
     for match in _MONEY.finditer(sentence):
         if match.group("pcur"):
             symbol, digits, scale_word = match.group("pcur", "pnum", "pscale")
