@@ -1,6 +1,12 @@
 """Header, credit line, language and sentences."""
 
-from bot.extract.text import detect_language, parse_credit, parse_header, split_sentences
+from bot.extract.text import (
+    detect_language,
+    parse_credit,
+    parse_dateline,
+    parse_header,
+    split_sentences,
+)
 
 
 def test_header_date_is_read_and_removed() -> None:
@@ -75,3 +81,9 @@ def test_sentences_keep_their_offsets() -> None:
     body = "First one.\n\nSecond one here."
     for sentence in split_sentences(body):
         assert body[sentence.start : sentence.start + len(sentence.text)] == sentence.text
+
+
+def test_wire_dateline_credits_the_outlet() -> None:
+    assert parse_dateline("HANOI, July 22 (Reuters) - Vietnam's FPT said ...") == "Reuters"
+    assert parse_dateline("Feb 24 (Reuters) - Shares of Tensile jumped") == "Reuters"
+    assert parse_dateline("OpenAI (the ChatGPT maker) said on Monday") is None

@@ -12,7 +12,13 @@ from bot.extract.companies import CompanyIndex, article_names, default_index, fi
 from bot.extract.dates import parse_published
 from bot.extract.facts import facts_in_sentence, resolve_corefs, sentence_subject
 from bot.extract.money import parse_amount
-from bot.extract.text import detect_language, parse_credit, parse_header, split_sentences
+from bot.extract.text import (
+    detect_language,
+    parse_credit,
+    parse_dateline,
+    parse_header,
+    split_sentences,
+)
 from bot.models import ArticleMeta, ExtractedArticle, Fact
 
 __all__ = ["extract_article", "extract_facts", "parse_amount"]
@@ -75,6 +81,7 @@ def extract_article(text: str, *, path: str, sha256: str) -> ExtractedArticle:
     """Read one plain-text article: header date, language, credit line and facts."""
     published, body = parse_header(text)
     source, body = parse_credit(body)
+    source = source or parse_dateline(body)
     language = detect_language(body)
     meta = ArticleMeta(
         path=path, sha256=sha256, published=published, language=language, source=source

@@ -62,6 +62,17 @@ def parse_credit(body: str) -> tuple[str | None, str]:
     return name, stripped[: last_break + 1]
 
 
+_DATELINE = re.compile(
+    r"^[^\n(]{0,60}\((?P<name>[A-Z][\w&. -]{1,30})\)\s*[-–—]",
+)
+
+
+def parse_dateline(body: str) -> str | None:
+    """The outlet of a wire dateline: "HANOI, July 22 (Reuters) -" -> "Reuters"."""
+    match = _DATELINE.match(body.lstrip())
+    return match.group("name").strip() if match else None
+
+
 def detect_language(text: str) -> str:
     """Tell Vietnamese from English by the share of Vietnamese letters among all letters."""
     sample = text[:4000]
