@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bot.extract.companies import CompanyIndex, article_names, default_index, find_mentions
+from bot.extract.companies import (
+    CompanyIndex,
+    Mention,
+    article_names,
+    default_index,
+    find_mentions,
+)
 from bot.extract.dates import parse_published
 from bot.extract.facts import facts_in_sentence, resolve_corefs, sentence_subject
 from bot.extract.money import parse_amount
 from bot.extract.text import (
+    Sentence,
     detect_language,
     parse_credit,
     parse_dateline,
@@ -37,12 +44,15 @@ def extract_facts(
     when = parse_published(published)
     new_names = article_names(index.find_new_names(text))
     history: list[str] = []
-    subjects: list[str] = []
+    subjects: Counter[str] = Counter()
+    last_subject: list[str] = []
     facts: list[Fact] = []
-    for sentence in split_sentences(text):
-        mentions = find_mentions(sentence.text, index, new_names)
-        mentions = resolve_corefs(sentence.text, mentions, history, subjects, index)
-        topic = Counter(subjects).most_common(1)[0][0] if subjects else None
+    sentences = split_sentences(text)
+    # Names are found in one pass over the article, then handed to their sentences.
+    per_sentence = _by_sentence(find_mentions(text, index, new_names), sentences)
+    for sentence, mentions in zip(sentences, per_sentence, strict=True):
+        mentions = resolve_corefs(sentence.text, mentions, history, last_subject, index)
+        topic = subjects.most_common(1)[0][0] if subjects else None
         facts.extend(
             facts_in_sentence(
                 sentence, mentions, language=language, published=when, index=index, topic=topic
@@ -51,8 +61,26 @@ def extract_facts(
         history.extend(m.name for m in mentions)
         subject = sentence_subject(sentence.text, mentions, before=len(sentence.text))
         if subject:
-            subjects.append(subject)
+            subjects[subject] += 1
+            last_subject[:] = [subject]
     return _once(facts)
+
+
+def _by_sentence(mentions: list[Mention], sentences: list[Sentence]) -> list[list[Mention]]:
+    """Each sentence's mentions, with offsets made relative to the sentence."""
+    buckets: list[list[Mention]] = [[] for _ in sentences]
+    i = 0
+    for mention in mentions:
+        while i < len(sentences) and sentences[i].start + len(sentences[i].text) <= mention.start:
+            i += 1
+        if i == len(sentences):
+            break
+        start = sentences[i].start
+        if mention.start >= start and mention.end <= start + len(sentences[i].text):
+            buckets[i].append(
+                Mention(mention.start - start, mention.end - start, mention.name, mention.coref)
+            )
+    return buckets
 
 
 def _once(facts: list[Fact]) -> list[Fact]:
