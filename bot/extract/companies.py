@@ -160,8 +160,14 @@ class CompanyIndex:
         while i < len(words):
             lengths = self._lengths.get(folded[i], ())
             extra_lengths = extra.lengths.get(folded[i], ()) if extra else ()
+            if not lengths and not extra_lengths:
+                i += 1
+                continue
             step = 1
-            for n in sorted({*lengths, *extra_lengths}, reverse=True):
+            candidates = (
+                sorted({*lengths, *extra_lengths}, reverse=True) if extra_lengths else lengths
+            )
+            for n in candidates:
                 if i + n > len(words):
                     continue
                 key = tuple(folded[i : i + n])
