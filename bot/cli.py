@@ -176,6 +176,19 @@ async def export_command(args: argparse.Namespace, db: Database, settings: Setti
     return 0
 
 
+def chat_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Talk to the bot in the terminal: no token, no network."""
+    from bot.chat import run_chat  # here: only the bot's commands pay for importing telegram
+
+    path: Path = args.db or settings.db_path
+    if not path.exists():
+        raise UsageError(f"no database at {path}; run `dealflow ingest` first")
+    settings = settings.model_copy(update={"db_path": path})
+    return run_chat(
+        settings, stdin=sys.stdin, stdout=sys.stdout, files_dir=args.files, lang=args.lang
+    )
+
+
 def _with_database(command: DbCommand, *, create: bool = False) -> Command:
     """Run an async command against the opened, migrated database."""
 
@@ -272,6 +285,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--format", choices=["csv", "json"], default="csv", help="default: csv")
     sub.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
+
+    sub = add("chat", chat_command, "talk to the bot in this terminal (no token)", [database])
+    sub.add_argument(
+        "--files",
+        type=Path,
+        default=Path("dealflow-chat-files"),
+        metavar="DIR",
+        help="where photos and documents the bot sends are saved (./dealflow-chat-files)",
+    )
     return parser
 
 

@@ -50,6 +50,8 @@ class LocalBotAPI(BaseRequest):
         self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ids = itertools.count(1)
         self._on_call = on_call
+        self._offset = 0  # updates with a lower id were confirmed by a getUpdates offset
+        self._offset_moved = asyncio.Condition()
 
     @property
     def read_timeout(self) -> float | None:
@@ -60,6 +62,19 @@ class LocalBotAPI(BaseRequest):
 
     async def shutdown(self) -> None:
         return None
+
+    async def wait_confirmed(self, update_id: int) -> None:
+        """Wait until a ``getUpdates`` call confirms ``update_id`` with a later ``offset``.
+
+        python-telegram-bot's Updater asks for the next offset only after it
+        has put the updates it got into the application's ``update_queue``.
+        """
+        async with self._offset_moved:
+            await self._offset_moved.wait_for(lambda: self._offset > update_id)
+
+    def next_message_id(self) -> int:
+        """A fresh message id, for a user's message: users and the bot share one sequence."""
+        return next(self._ids)
 
     def sent(self, method: str | None = None) -> list[Call]:
         """The recorded calls, optionally of one method only."""
@@ -96,6 +111,7 @@ class LocalBotAPI(BaseRequest):
         if call.method == "getMe":
             return BOT_USER
         if call.method == "getUpdates":
+            await self._confirm(int(p.get("offset") or 0))
             return await self._next_updates(float(p.get("timeout", 0) or 0))
         if call.method in ("sendMessage", "sendPhoto", "sendDocument"):
             return self._new_message(call)
@@ -109,6 +125,12 @@ class LocalBotAPI(BaseRequest):
         if call.method == "getChat":
             return {"id": int(p["chat_id"]), "type": "private"}
         return True  # setMyCommands, answerCallbackQuery, deleteWebhook, sendChatAction, ...
+
+    async def _confirm(self, offset: int) -> None:
+        if offset > self._offset:
+            async with self._offset_moved:
+                self._offset = offset
+                self._offset_moved.notify_all()
 
     async def _next_updates(self, wait: float) -> list[dict[str, Any]]:
         try:
