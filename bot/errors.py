@@ -4,6 +4,7 @@
 
     DealflowError
     ├── UsageError            bad arguments from a user (CLI or chat); the message is shown as is
+    │   └── UnknownCompanyError   no stored fact names that company (maybe a close name does)
     ├── InputError            an input that cannot be read as an article
     │   ├── FileTooLargeError
     │   ├── EncodingError
@@ -21,6 +22,19 @@ class DealflowError(Exception):
 
 class UsageError(DealflowError):
     """The user asked for something in a way we cannot follow; tell them how."""
+
+
+class UnknownCompanyError(UsageError):
+    """No stored fact names the company asked for; ``suggestion`` is the closest name, if any.
+
+    The message is English (the CLI shows it); the bot renders its own from the fields.
+    """
+
+    def __init__(self, name: str, suggestion: str | None) -> None:
+        hint = f" Did you mean {suggestion}?" if suggestion else ""
+        super().__init__(f"No facts about {name!r}.{hint}")
+        self.name = name
+        self.suggestion = suggestion
 
 
 class InputError(DealflowError):

@@ -255,3 +255,124 @@ class ExportRow(BaseModel):
     @field_serializer("value")
     def _serialize_value(self, value: float) -> int | float:
         return plain_number(value)
+
+
+# --- what the bot's listings return, one page at a time --------------------------------------
+
+
+class Paging(BaseModel):
+    """Where a page sits in a listing: ``page`` counts from 1."""
+
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class FactGroup(BaseModel):
+    """One company's facts on a page of a listing (the company is their subject).
+
+    ``count`` is how many facts of this company the whole listing holds;
+    ``continued`` is set when some of them are on earlier pages. ``totals``
+    add up every one of them (not only this page's), and are filled only on
+    the page where the company's facts end.
+    """
+
+    subject: str
+    facts: list[StoredFact]
+    count: int
+    continued: bool
+    totals: list[Total] = []
+
+
+ListingName = Literal["deals", "revenue", "valuation"]
+
+
+class FactListPage(BaseModel):
+    """A page of ``/deals``, ``/revenue`` or ``/valuation``, grouped by company.
+
+    ``matched`` counts every fact matching; the listing (``paging.total``)
+    may cover only the newest of them.
+    """
+
+    listing: ListingName
+    company: str | None
+    groups: list[FactGroup]
+    paging: Paging
+    matched: int
+
+
+class ProfilePage(BaseModel):
+    """A page of everything known about one company; the totals cover all of it."""
+
+    name: str
+    names: list[str]
+    subject_count: int
+    counterparty_count: int
+    subject_totals: list[Total]
+    counterparty_totals: list[Total]
+    as_subject: list[StoredFact]
+    as_counterparty: list[StoredFact]
+    paging: Paging
+
+
+class ArticleFacts(BaseModel):
+    """An article with the facts it states (the biggest few) and how many more there are."""
+
+    article: StoredArticle
+    facts: list[StoredFact]
+    more: int
+
+
+class LatestPage(BaseModel):
+    """A page of the newest articles that state facts."""
+
+    articles: list[ArticleFacts]
+    paging: Paging
+
+
+class SearchPage(BaseModel):
+    """A page of facts matching a search, best match first.
+
+    ``terms`` are the words searched for (folded); ``suggestion`` is a stored
+    company name close to the query, offered when nothing matched.
+    """
+
+    query: str
+    terms: list[str]
+    facts: list[StoredFact]
+    paging: Paging
+    suggestion: str | None = None
+
+
+class Chat(BaseModel):
+    """A chat the bot has talked in: its reply language and membership."""
+
+    id: int
+    type: str
+    title: str | None
+    lang: str | None
+    active: bool
+    joined_at: str | None
+    left_at: str | None
+    updated_at: str
+
+
+class BotStats(BaseModel):
+    """What an admin's ``/stats`` shows."""
+
+    store: StoreStats
+    facts_by_kind: dict[str, int]
+    newest_article: str | None
+    active_chats: dict[str, int]
+    inactive_chats: int
+
+
+class ChartData(BaseModel):
+    """One company's deals (either party) and valuations, for a timeline chart."""
+
+    name: str
+    facts: list[StoredFact]

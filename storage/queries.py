@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from bot.models import (
+    DEAL_KINDS,
     Amount,
     ArticleMeta,
+    Chat,
     Company,
     Fact,
     FactSource,
@@ -22,6 +24,7 @@ from bot.models import (
     StoredArticle,
     StoredFact,
     StoreStats,
+    Total,
 )
 from bot.names import fold_name
 from storage.db import Database, utc_now
@@ -262,7 +265,11 @@ ORDER BY fs.fact_id, COALESCE(a.published, ''), a.id
 
 async def _select_facts(db: Database, params: dict[str, Any]) -> list[StoredFact]:
     """Run :data:`_LIST_FACTS` and attach every fact's sources with one more query."""
-    rows = await db.fetchall(_LIST_FACTS, params)
+    return await _attach_sources(db, await db.fetchall(_LIST_FACTS, params))
+
+
+async def _attach_sources(db: Database, rows: Sequence[sqlite3.Row]) -> list[StoredFact]:
+    """Make fact rows into stored facts, reading all their sources with one query."""
     if not rows:
         return []
     source_rows = await db.fetchall(
@@ -309,6 +316,30 @@ async def list_companies(db: Database) -> list[Company]:
     return [Company.model_validate(dict(row)) for row in rows]
 
 
+_COMPANIES_BY_KEYS = """
+WITH names (key, name) AS (
+    SELECT subject_key, subject FROM facts
+    WHERE subject_key IN (SELECT value FROM json_each(:keys))
+    UNION ALL
+    SELECT counterparty_key, counterparty FROM facts
+    WHERE counterparty_key IN (SELECT value FROM json_each(:keys))
+)
+SELECT key, MIN(name) AS name
+FROM names
+GROUP BY key
+ORDER BY COUNT(*) DESC, name
+"""
+
+
+async def list_company_names(db: Database, keys: Collection[str]) -> list[str]:
+    """The stored spellings of the companies with these folded keys, most often named first.
+
+    The same names and order :func:`list_companies` gives for those keys, from the indexes.
+    """
+    rows = await db.fetchall(_COMPANIES_BY_KEYS, {"keys": json.dumps(sorted(keys))})
+    return [row["name"] for row in rows]
+
+
 _GET_STATS = """
 SELECT (SELECT COUNT(*) FROM articles) AS articles,
        (SELECT COUNT(*) FROM facts) AS facts,
@@ -321,3 +352,477 @@ async def get_stats(db: Database) -> StoreStats:
     row = await db.fetchone(_GET_STATS)
     assert row is not None
     return StoreStats.model_validate(dict(row))
+
+
+# --- listings one page at a time ------------------------------------------------------------
+
+
+class ListedFact(NamedTuple):
+    """A fact's place in a grouped listing: its company, its rank there, its company's size."""
+
+    id: int
+    subject_key: str
+    position: int
+    company_count: int
+
+
+def _company_keys(companies: Collection[str] | None) -> str | None:
+    return None if companies is None else json.dumps(sorted({fold_name(c) for c in companies}))
+
+
+_COUNT_LISTING = """
+SELECT COUNT(*) AS n
+FROM facts
+WHERE kind IN (SELECT value FROM json_each(:kinds))
+  AND (:company_keys IS NULL
+       OR subject_key IN (SELECT value FROM json_each(:company_keys))
+       OR counterparty_key IN (SELECT value FROM json_each(:company_keys)))
+"""
+
+
+async def count_listing(
+    db: Database, *, kinds: Collection[Kind], companies: Collection[str] | None = None
+) -> int:
+    """Count the facts of some kinds, optionally naming one of ``companies`` as either party."""
+    row = await db.fetchone(
+        _COUNT_LISTING, {"kinds": json.dumps(list(kinds)), "company_keys": _company_keys(companies)}
+    )
+    return 0 if row is None else int(row["n"])
+
+
+# The newest :newest facts matching, grouped by company (subject): companies
+# newest first, by their newest fact; within one, biggest first, then newest.
+# Each company's facts stay together, so a page can say where a company's list
+# goes on and where it ends.
+_LIST_GROUPED = """
+WITH matched AS (
+    SELECT id, subject_key, value, effective_date
+    FROM facts
+    WHERE kind IN (SELECT value FROM json_each(:kinds))
+      AND (:company_keys IS NULL
+           OR subject_key IN (SELECT value FROM json_each(:company_keys))
+           OR counterparty_key IN (SELECT value FROM json_each(:company_keys)))
+    ORDER BY effective_date DESC, value DESC, id DESC
+    LIMIT :newest
+),
+ranked AS (
+    SELECT id, subject_key,
+           MAX(COALESCE(effective_date, '')) OVER company AS company_date,
+           COUNT(*) OVER company AS company_count,
+           ROW_NUMBER() OVER (
+               PARTITION BY subject_key
+               ORDER BY value DESC, effective_date DESC, id DESC
+           ) AS position
+    FROM matched
+    WINDOW company AS (PARTITION BY subject_key)
+)
+SELECT id, subject_key, position, company_count
+FROM ranked
+ORDER BY company_date DESC, subject_key, position
+LIMIT :limit OFFSET :offset
+"""
+
+
+async def list_grouped_facts(
+    db: Database,
+    *,
+    kinds: Collection[Kind],
+    companies: Collection[str] | None = None,
+    newest: int,
+    limit: int,
+    offset: int = 0,
+) -> list[ListedFact]:
+    """A page of the ``newest`` facts matching, grouped by company (see :data:`_LIST_GROUPED`)."""
+    rows = await db.fetchall(
+        _LIST_GROUPED,
+        {
+            "kinds": json.dumps(list(kinds)),
+            "company_keys": _company_keys(companies),
+            "newest": newest,
+            "limit": limit,
+            "offset": offset,
+        },
+    )
+    return [ListedFact(r["id"], r["subject_key"], r["position"], r["company_count"]) for r in rows]
+
+
+async def get_facts(db: Database, fact_ids: Sequence[int]) -> list[StoredFact]:
+    """Return the stored facts with these ids, with their sources, in the order asked."""
+    if not fact_ids:
+        return []
+    rows = await db.fetchall(_GET_FACTS, {"fact_ids": json.dumps(list(fact_ids))})
+    by_id = {fact.id: fact for fact in await _attach_sources(db, rows)}
+    return [by_id[i] for i in fact_ids if i in by_id]
+
+
+_GET_FACTS = """
+SELECT id, kind, subject, counterparty, currency, value, metric, status, qualifier, date,
+       first_seen
+FROM facts
+WHERE id IN (SELECT value FROM json_each(:fact_ids))
+"""
+
+# Both mirror bot.models.compute_totals (a test holds them together): deal
+# kinds only, per kind and currency; an estimate is any amount not exact or
+# any deal not completed.
+_SUM_BY_SUBJECT = """
+WITH matched AS (
+    SELECT subject_key, kind, currency, value, qualifier, status
+    FROM facts
+    WHERE kind IN (SELECT value FROM json_each(:kinds))
+      AND (:company_keys IS NULL
+           OR subject_key IN (SELECT value FROM json_each(:company_keys))
+           OR counterparty_key IN (SELECT value FROM json_each(:company_keys)))
+    ORDER BY effective_date DESC, value DESC, id DESC
+    LIMIT :newest
+)
+SELECT subject_key AS grp, kind, currency, SUM(value) AS value, COUNT(*) AS count,
+       MAX(qualifier <> 'exact' OR COALESCE(status, 'completed') <> 'completed')
+           AS includes_estimates
+FROM matched
+WHERE kind IN (SELECT value FROM json_each(:deal_kinds))
+  AND subject_key IN (SELECT value FROM json_each(:subject_keys))
+GROUP BY grp, kind, currency
+"""
+
+# Per role of the company: its own deals, then those it is the other party to.
+_SUM_BY_ROLE = """
+SELECT CASE WHEN subject_key IN (SELECT value FROM json_each(:company_keys))
+            THEN 'subject' ELSE 'counterparty' END AS grp,
+       kind, currency, SUM(value) AS value, COUNT(*) AS count,
+       MAX(qualifier <> 'exact' OR COALESCE(status, 'completed') <> 'completed')
+           AS includes_estimates
+FROM facts
+WHERE kind IN (SELECT value FROM json_each(:kinds))
+  AND (subject_key IN (SELECT value FROM json_each(:company_keys))
+       OR counterparty_key IN (SELECT value FROM json_each(:company_keys)))
+GROUP BY grp, kind, currency
+"""
+
+
+def _totals_by_group(rows: Sequence[sqlite3.Row]) -> dict[str, list[Total]]:
+    totals: dict[str, list[Total]] = {}
+    for row in rows:
+        totals.setdefault(row["grp"], []).append(
+            Total(
+                kind=row["kind"],
+                currency=row["currency"],
+                value=row["value"],
+                count=row["count"],
+                includes_estimates=bool(row["includes_estimates"]),
+            )
+        )
+    for group in totals.values():
+        group.sort(key=lambda t: (DEAL_KINDS.index(t.kind), -t.value))
+    return totals
+
+
+async def sum_deals_by_subject(
+    db: Database,
+    *,
+    kinds: Collection[Kind],
+    companies: Collection[str] | None = None,
+    newest: int,
+    subject_keys: Collection[str],
+) -> dict[str, list[Total]]:
+    """Totals of deal facts per subject key, over the listing :func:`list_grouped_facts` pages.
+
+    Added up as :func:`bot.models.compute_totals` does; kinds that are not deal
+    kinds are listed but never added up.
+    """
+    deal_kinds = [kind for kind in kinds if kind in DEAL_KINDS]
+    if not deal_kinds or not subject_keys:
+        return {}
+    rows = await db.fetchall(
+        _SUM_BY_SUBJECT,
+        {
+            "kinds": json.dumps(list(kinds)),
+            "deal_kinds": json.dumps(deal_kinds),
+            "company_keys": _company_keys(companies),
+            "newest": newest,
+            "subject_keys": json.dumps(sorted(subject_keys)),
+        },
+    )
+    return _totals_by_group(rows)
+
+
+async def sum_company_deals(
+    db: Database, companies: Collection[str]
+) -> tuple[list[Total], list[Total]]:
+    """A company's deal totals as subject, and as the other party (names are its spellings)."""
+    rows = await db.fetchall(
+        _SUM_BY_ROLE,
+        {"kinds": json.dumps(list(DEAL_KINDS)), "company_keys": _company_keys(companies)},
+    )
+    totals = _totals_by_group(rows)
+    return totals.get("subject", []), totals.get("counterparty", [])
+
+
+_COUNT_COMPANY = """
+SELECT COALESCE(SUM(subject_key IN (SELECT value FROM json_each(:company_keys))), 0) AS subject,
+       COALESCE(SUM(subject_key NOT IN (SELECT value FROM json_each(:company_keys))), 0)
+           AS counterparty
+FROM facts
+WHERE subject_key IN (SELECT value FROM json_each(:company_keys))
+   OR counterparty_key IN (SELECT value FROM json_each(:company_keys))
+"""
+
+
+async def count_company_facts(db: Database, companies: Collection[str]) -> tuple[int, int]:
+    """How many facts name the company as subject, and how many only as the other party."""
+    row = await db.fetchone(_COUNT_COMPANY, {"company_keys": _company_keys(companies)})
+    assert row is not None
+    return int(row["subject"]), int(row["counterparty"])
+
+
+# Its own facts first, then those it is party to; biggest first, then newest.
+_LIST_COMPANY = """
+SELECT id, subject_key IN (SELECT value FROM json_each(:company_keys)) AS own
+FROM facts
+WHERE subject_key IN (SELECT value FROM json_each(:company_keys))
+   OR counterparty_key IN (SELECT value FROM json_each(:company_keys))
+ORDER BY own DESC, value DESC, effective_date DESC, id DESC
+LIMIT :limit OFFSET :offset
+"""
+
+
+async def list_company_facts(
+    db: Database, companies: Collection[str], *, limit: int, offset: int = 0
+) -> list[tuple[int, bool]]:
+    """One page of a company's fact ids, each with whether the company is its subject."""
+    rows = await db.fetchall(
+        _LIST_COMPANY,
+        {"company_keys": _company_keys(companies), "limit": limit, "offset": offset},
+    )
+    return [(row["id"], bool(row["own"])) for row in rows]
+
+
+_COUNT_ARTICLES_WITH_FACTS = """
+SELECT COUNT(*) AS n
+FROM articles AS a
+WHERE EXISTS (SELECT 1 FROM fact_sources AS fs WHERE fs.article_id = a.id)
+"""
+
+_LIST_ARTICLES_WITH_FACTS = """
+SELECT a.id, a.sha256, a.path, a.published, a.language, a.title, a.source, a.added_at
+FROM articles AS a
+WHERE EXISTS (SELECT 1 FROM fact_sources AS fs WHERE fs.article_id = a.id)
+ORDER BY a.published IS NULL, a.published DESC, a.id DESC
+LIMIT :limit OFFSET :offset
+"""
+
+
+async def count_articles_with_facts(db: Database) -> int:
+    """Count the articles that state at least one fact."""
+    row = await db.fetchone(_COUNT_ARTICLES_WITH_FACTS)
+    return 0 if row is None else int(row["n"])
+
+
+async def list_articles_with_facts(
+    db: Database, *, limit: int, offset: int = 0
+) -> list[StoredArticle]:
+    """The newest articles (by publication date, then as added) that state facts."""
+    rows = await db.fetchall(_LIST_ARTICLES_WITH_FACTS, {"limit": limit, "offset": offset})
+    return [StoredArticle.model_validate(dict(row)) for row in rows]
+
+
+_ARTICLE_FACT_IDS = """
+SELECT fs.article_id, fs.fact_id
+FROM fact_sources AS fs
+JOIN facts AS f ON f.id = fs.fact_id
+WHERE fs.article_id IN (SELECT value FROM json_each(:article_ids))
+ORDER BY fs.article_id, f.value DESC, f.id
+"""
+
+
+async def list_article_fact_ids(db: Database, article_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The ids of the facts each article states, biggest first."""
+    rows = await db.fetchall(_ARTICLE_FACT_IDS, {"article_ids": json.dumps(list(article_ids))})
+    facts: dict[int, list[int]] = {article_id: [] for article_id in article_ids}
+    for row in rows:
+        facts[row["article_id"]].append(row["fact_id"])
+    return facts
+
+
+# --- search ---------------------------------------------------------------------------------
+
+_COUNT_SEARCH = """
+SELECT COUNT(*) AS n FROM fact_search WHERE fact_search MATCH :match
+"""
+
+_SEARCH = """
+SELECT rowid AS id FROM fact_search WHERE fact_search MATCH :match
+ORDER BY rank, rowid DESC
+LIMIT :limit OFFSET :offset
+"""
+
+
+async def search_facts(
+    db: Database, match: str, *, limit: int, offset: int = 0
+) -> tuple[int, list[int]]:
+    """Full-text search (an FTS5 ``MATCH`` expression): the count, and a page of fact ids.
+
+    Best match first (bm25, names weighing more than evidence). The caller
+    builds ``match`` from quoted terms, so user text never reaches FTS5 syntax.
+    """
+    row = await db.fetchone(_COUNT_SEARCH, {"match": match})
+    total = 0 if row is None else int(row["n"])
+    if not total:
+        return 0, []
+    rows = await db.fetchall(_SEARCH, {"match": match, "limit": limit, "offset": offset})
+    return total, [row["id"] for row in rows]
+
+
+# For text with no words to index (symbols, emoji): a plain substring scan.
+_COUNT_LIKE = """
+SELECT COUNT(*) AS n
+FROM facts AS f
+WHERE f.subject LIKE :pattern ESCAPE '\\'
+   OR f.counterparty LIKE :pattern ESCAPE '\\'
+   OR EXISTS (SELECT 1 FROM fact_sources AS fs
+              WHERE fs.fact_id = f.id AND fs.evidence LIKE :pattern ESCAPE '\\')
+"""
+
+_SEARCH_LIKE = """
+SELECT f.id
+FROM facts AS f
+WHERE f.subject LIKE :pattern ESCAPE '\\'
+   OR f.counterparty LIKE :pattern ESCAPE '\\'
+   OR EXISTS (SELECT 1 FROM fact_sources AS fs
+              WHERE fs.fact_id = f.id AND fs.evidence LIKE :pattern ESCAPE '\\')
+ORDER BY f.effective_date IS NULL, f.effective_date DESC, f.id DESC
+LIMIT :limit OFFSET :offset
+"""
+
+
+async def search_facts_by_substring(
+    db: Database, text: str, *, limit: int, offset: int = 0
+) -> tuple[int, list[int]]:
+    """Facts whose names or evidence contain ``text`` as is (newest first): count and a page."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    params = {"pattern": f"%{escaped}%"}
+    row = await db.fetchone(_COUNT_LIKE, params)
+    total = 0 if row is None else int(row["n"])
+    if not total:
+        return 0, []
+    rows = await db.fetchall(_SEARCH_LIKE, {**params, "limit": limit, "offset": offset})
+    return total, [row["id"] for row in rows]
+
+
+# --- chats ----------------------------------------------------------------------------------
+
+_GET_CHAT = """
+SELECT id, type, title, lang, active, joined_at, left_at, updated_at
+FROM chats
+WHERE id = :id
+"""
+
+
+async def get_chat(db: Database, chat_id: int) -> Chat | None:
+    """Return what the store knows of a chat, if anything."""
+    row = await db.fetchone(_GET_CHAT, {"id": chat_id})
+    return None if row is None else Chat.model_validate(dict(row))
+
+
+_SET_CHAT_LANG = """
+INSERT INTO chats (id, type, title, lang, active, updated_at)
+VALUES (:id, :type, :title, :lang, 1, :now)
+ON CONFLICT (id) DO UPDATE SET
+    type = excluded.type,
+    title = COALESCE(excluded.title, chats.title),
+    lang = excluded.lang,
+    updated_at = excluded.updated_at
+"""
+
+
+async def set_chat_lang(
+    db: Database, chat_id: int, *, type: str, title: str | None, lang: str | None
+) -> None:
+    """Store a chat's reply language (None: follow each user's Telegram language)."""
+    await db.execute(
+        _SET_CHAT_LANG,
+        {"id": chat_id, "type": type, "title": title, "lang": lang, "now": utc_now()},
+    )
+
+
+_SET_CHAT_MEMBERSHIP = """
+INSERT INTO chats (id, type, title, active, joined_at, left_at, updated_at)
+VALUES (:id, :type, :title, :active,
+        CASE WHEN :active THEN :now END, CASE WHEN :active THEN NULL ELSE :now END, :now)
+ON CONFLICT (id) DO UPDATE SET
+    type = excluded.type,
+    title = COALESCE(excluded.title, chats.title),
+    active = excluded.active,
+    joined_at = CASE WHEN :active THEN :now ELSE chats.joined_at END,
+    left_at = CASE WHEN :active THEN chats.left_at ELSE :now END,
+    updated_at = :now
+"""
+
+
+async def set_chat_membership(
+    db: Database, chat_id: int, *, type: str, title: str | None, active: bool
+) -> None:
+    """Record that the bot joined (``active``) or left a chat, and when."""
+    await db.execute(
+        _SET_CHAT_MEMBERSHIP,
+        {"id": chat_id, "type": type, "title": title, "active": active, "now": utc_now()},
+    )
+
+
+_COUNT_CHATS = """
+SELECT type, active, COUNT(*) AS n FROM chats GROUP BY type, active
+"""
+
+
+async def count_chats(db: Database) -> dict[tuple[str, bool], int]:
+    """How many chats of each type the bot is (or was) in."""
+    rows = await db.fetchall(_COUNT_CHATS)
+    return {(row["type"], bool(row["active"])): row["n"] for row in rows}
+
+
+# --- list queries kept for buttons ------------------------------------------------------------
+
+_SAVE_QUERY = """
+INSERT INTO saved_queries (listing, arg, created_at) VALUES (:listing, :arg, :now)
+ON CONFLICT (listing, arg) DO NOTHING
+"""
+_FIND_SAVED_QUERY = """
+SELECT id FROM saved_queries WHERE listing = :listing AND arg = :arg
+"""
+_GET_SAVED_QUERY = """
+SELECT listing, arg FROM saved_queries WHERE id = :id
+"""
+
+
+async def save_query(db: Database, listing: str, arg: str) -> int:
+    """Keep a listing's argument under a short id (the same id for the same query)."""
+    params = {"listing": listing, "arg": arg}
+    await db.execute(_SAVE_QUERY, {**params, "now": utc_now()})
+    row = await db.fetchone(_FIND_SAVED_QUERY, params)
+    assert row is not None
+    return int(row["id"])
+
+
+async def get_saved_query(db: Database, query_id: int) -> tuple[str, str] | None:
+    """The listing and argument kept under ``query_id``, if any."""
+    row = await db.fetchone(_GET_SAVED_QUERY, {"id": query_id})
+    return None if row is None else (row["listing"], row["arg"])
+
+
+_FACTS_BY_KIND = """
+SELECT kind, COUNT(*) AS n FROM facts GROUP BY kind ORDER BY n DESC
+"""
+_NEWEST_ARTICLE = """
+SELECT MAX(published) AS published FROM articles
+"""
+
+
+async def count_facts_by_kind(db: Database) -> dict[str, int]:
+    """How many facts of each kind the store holds, most first."""
+    return {row["kind"]: row["n"] for row in await db.fetchall(_FACTS_BY_KIND)}
+
+
+async def get_newest_published(db: Database) -> str | None:
+    """The newest publication date of any stored article."""
+    row = await db.fetchone(_NEWEST_ARTICLE)
+    return None if row is None else row["published"]
