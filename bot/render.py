@@ -255,13 +255,23 @@ def _status_history(fact: StoredFact, lang: Lang) -> str:
     return " → ".join(STATUSES[lang][status] for status in history)
 
 
-def render_fact_line(fact: StoredFact, lang: Lang) -> str:
-    """One line: who, what, how much, status, date, and which articles say so."""
-    line = f"{fact.subject}: {_what(fact, lang)} {format_amount(fact.amount, lang)}"
+def fact_summary(fact: StoredFact, lang: Lang, *, subject: bool = True) -> str:
+    """Who, what, how much, status and date: ``OpenAI: contract $38B with AWS, completed, 2025-11``.
+
+    ``subject=False`` leaves out the leading company, for lines under its name.
+    """
+    line = f"{_what(fact, lang)} {format_amount(fact.amount, lang)}"
+    if subject:
+        line = f"{fact.subject}: {line}"
     if fact.counterparty:
         line += " " + _COUNTERPARTY[lang][fact.kind].format(fact.counterparty)
     details = [part for part in (_status_history(fact, lang), fact.date) if part]
-    return ", ".join([line, *details]) + " " + render_sources(fact, lang)
+    return ", ".join([line, *details])
+
+
+def render_fact_line(fact: StoredFact, lang: Lang) -> str:
+    """One line: who, what, how much, status, date, and which articles say so."""
+    return fact_summary(fact, lang) + " " + render_sources(fact, lang)
 
 
 def render_total(total: Total, role: Role, lang: Lang) -> str:

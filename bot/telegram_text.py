@@ -28,8 +28,8 @@ def split_message(html_text: str, limit: int = MAX_MESSAGE) -> list[str]:
     for line in html_text.split("\n"):
         length = telegram_length(line)
         if length > limit:
-            line = html.escape(html.unescape(_TAG.sub("", line))[: limit - 1]) + "…"
-            length = limit
+            line = html.escape(_cut(html.unescape(_TAG.sub("", line)), limit - 1)) + "…"
+            length = telegram_length(line)
         extra = length + (1 if current else 0)
         if current and size + extra > limit:
             parts.append("\n".join(current))
@@ -40,3 +40,34 @@ def split_message(html_text: str, limit: int = MAX_MESSAGE) -> list[str]:
     if current and any(part.strip() for part in current):
         parts.append("\n".join(current))
     return parts
+
+
+def _cut(text: str, limit: int) -> str:
+    """The longest start of ``text`` within ``limit`` UTF-16 code units."""
+    size = 0
+    for i, char in enumerate(text):
+        size += 2 if ord(char) > 0xFFFF else 1
+        if size > limit:
+            return text[:i]
+    return text
+
+
+def fit_message(html_text: str, limit: int = MAX_MESSAGE) -> str:
+    """``html_text`` if it fits one message, else its first lines and a closing "…".
+
+    For messages that must stay one (a page edited in place); lines must be
+    balanced HTML, as for :func:`split_message`.
+    """
+    if telegram_length(html_text) <= limit:
+        return html_text
+    kept: list[str] = []
+    size = 2  # the closing "\n…"
+    for line in html_text.split("\n"):
+        length = telegram_length(line) + (1 if kept else 0)
+        if size + length > limit:
+            break
+        kept.append(line)
+        size += length
+    if not kept:
+        return split_message(html_text, limit - 2)[0] + "\n…"
+    return "\n".join([*kept, "…"])

@@ -13,6 +13,8 @@ TELEGRAM_FREE = [
     *sorted((ROOT / "bot" / "extract").rglob("*.py")),
     *(ROOT / "bot" / name for name in ["models.py", "errors.py", "names.py", "pipeline.py"]),
     *(ROOT / "bot" / name for name in ["services.py", "render.py", "settings.py"]),
+    *(ROOT / "bot" / name for name in ["render_html.py", "callbacks.py", "chart.py"]),
+    ROOT / "bot" / "telegram_text.py",
 ]
 
 
