@@ -176,6 +176,29 @@ async def export_command(args: argparse.Namespace, db: Database, settings: Setti
     return 0
 
 
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve Telegram until SIGINT or SIGTERM: long polling, or a webhook with --webhook-url."""
+    from bot.redact import redact_logs
+    from bot.runner import RunOptions, Webhook, run_bot, secrets_of  # imports telegram
+
+    if args.db is not None:
+        settings = settings.model_copy(update={"db_path": args.db})
+    webhook = None
+    if args.webhook_url:
+        secret = settings.telegram_webhook_secret
+        webhook = Webhook(
+            url=args.webhook_url,
+            listen=args.listen,
+            port=args.port,
+            url_path=args.url_path,
+            secret_token=args.secret_token or (secret.get_secret_value() if secret else None),
+        )
+    options = RunOptions(webhook=webhook, drop_pending_updates=args.drop_pending_updates)
+    redact_logs(secrets_of(settings, options))
+    run_bot(settings, options)
+    return 0
+
+
 def chat_command(args: argparse.Namespace, settings: Settings) -> int:
     """Talk to the bot in the terminal: no token, no network."""
     from bot.chat import run_chat  # here: only the bot's commands pay for importing telegram
@@ -286,6 +309,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", choices=["csv", "json"], default="csv", help="default: csv")
     sub.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
 
+    sub = add("run", run_command, "serve Telegram (TELEGRAM_BOT_TOKEN) until stopped", [])
+    sub.set_defaults(log_level=logging.INFO)
+    sub.add_argument(
+        "--db", type=Path, help="database file (default: $DEALFLOW_DB, else dealflow.db)"
+    )
+    sub.add_argument(
+        "--drop-pending-updates",
+        action="store_true",
+        help="ignore the updates that arrived while the bot was not running",
+    )
+    hook = sub.add_argument_group("webhook (instead of long polling)")
+    hook.add_argument("--webhook-url", metavar="URL", help="the public URL Telegram posts to")
+    hook.add_argument("--listen", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    hook.add_argument("--port", type=int, default=8443, help="port to listen on (8443)")
+    hook.add_argument("--url-path", help="path to answer on (default: the path of --webhook-url)")
+    hook.add_argument(
+        "--secret-token",
+        help="check Telegram's X-Telegram-Bot-Api-Secret-Token header "
+        "(default: $TELEGRAM_WEBHOOK_SECRET)",
+    )
+
     sub = add("chat", chat_command, "talk to the bot in this terminal (no token)", [database])
     sub.add_argument(
         "--files",
@@ -297,8 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(verbosity: int) -> None:
-    level = logging.WARNING - 10 * min(verbosity, 2)
+def _configure_logging(verbosity: int, floor: int = logging.WARNING) -> None:
+    level = max(logging.DEBUG, floor - 10 * verbosity)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
@@ -312,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
-    _configure_logging(args.verbose)
+    _configure_logging(args.verbose, getattr(args, "log_level", logging.WARNING))
     try:
         settings = Settings()
         run = cast(Command, args.run)

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
         default="https://api.telegram.org/file/bot",
         validation_alias="TELEGRAM_FILE_URL",
     )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias="TELEGRAM_WEBHOOK_SECRET", repr=False
+    )
     db_path: Path = Field(default=Path("dealflow.db"), validation_alias="DEALFLOW_DB")
     admins: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), validation_alias="DEALFLOW_ADMINS"
