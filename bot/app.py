@@ -8,15 +8,17 @@ same application serves Telegram (``dealflow run``) and the terminal chat
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
+from bot import services
 from bot.errors import UsageError
+from bot.render_html import render_message, render_usage_error
 from bot.settings import Settings
 from storage.db import Database
 
@@ -75,7 +77,8 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("valuation", "Latest valuations"),
         ("company", "Everything known about one company"),
         ("latest", "Newest articles with their facts"),
-        ("search", "Search the facts' sentences"),
+        ("search", "Search the facts' sentences and company names"),
+        ("sources", "The articles and sentences behind one fact"),
         ("chart", "A timeline chart of one company"),
         ("export", "The facts as a CSV file"),
         ("lang", "Reply language: vi or en"),
@@ -87,7 +90,8 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("valuation", "Các mức định giá mới nhất"),
         ("company", "Mọi thông tin về một công ty"),
         ("latest", "Các bài báo mới nhất và dữ kiện của chúng"),
-        ("search", "Tìm trong các câu trích dẫn"),
+        ("search", "Tìm trong các câu trích dẫn và tên công ty"),
+        ("sources", "Các bài viết và câu trích dẫn của một dữ kiện"),
         ("chart", "Biểu đồ dòng thời gian của một công ty"),
         ("export", "Xuất dữ kiện ra tệp CSV"),
         ("lang", "Ngôn ngữ trả lời: vi hoặc en"),
@@ -118,16 +122,30 @@ async def _post_shutdown(application: BotApplication) -> None:
 
 
 async def error_handler(update: object, context: BotContext) -> None:
-    """Answer a user's mistake politely; log everything else with its traceback."""
+    """Answer a user's mistake politely; log everything else with its traceback.
+
+    Replies go in the chat's language; a reply that fails in turn is only logged.
+    """
     error = context.error
-    message = update.effective_message if isinstance(update, Update) else None
-    if isinstance(error, UsageError):
-        if message is not None:
-            await message.reply_html(html.escape(str(error)))
+    if not isinstance(error, UsageError):
+        log.error("error while handling an update", exc_info=error)
+    if not isinstance(update, Update) or update.effective_message is None:
         return
-    log.error("error while handling an update", exc_info=error)
-    if message is not None:
-        await message.reply_html("Sorry, something went wrong. Please try again later.")
+    user = update.effective_user
+    code = user.language_code if user else None
+    try:
+        chat = update.effective_chat
+        lang = await services.chat_language(context.db, chat.id if chat else None, code)
+    except Exception:  # the store itself may be what failed
+        lang = services.language_of(code)
+    if isinstance(error, UsageError):
+        text = render_usage_error(error, lang)
+    else:
+        text = render_message("failed", lang)
+    try:
+        await update.effective_message.reply_html(text)
+    except TelegramError as exc:
+        log.warning("could not tell the user about an error: %s", exc)
 
 
 def build_application(

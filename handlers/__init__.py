@@ -7,9 +7,18 @@ from typing import Any
 from telegram.ext import BaseHandler
 
 from bot.app import BotContext
-from handlers import facts
+from handlers import browse, chat, facts, files, paging, sources, start, unknown
 
 
 def all_handlers() -> list[BaseHandler[Any, BotContext, Any]]:
-    """Every handler of every family, in registration order."""
-    return [*facts.HANDLERS]
+    """Every handler of every family in registration order; ``unknown`` last takes the rest."""
+    return [
+        *start.HANDLERS,
+        *facts.HANDLERS,
+        *browse.HANDLERS,
+        *sources.HANDLERS,
+        *files.HANDLERS,
+        *chat.HANDLERS,
+        *paging.HANDLERS,
+        *unknown.HANDLERS,
+    ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,34 @@ from bot.localapi import BOT_USER, Call, LocalBotAPI
 from bot.settings import Settings
 
 _ids = itertools.count(1)
+SEEDS = Path(__file__).parent.parent / "seeds"
 USER = {"id": 42, "is_bot": False, "first_name": "Lan", "language_code": "en"}
 GROUP = {"id": -100123, "type": "supergroup", "title": "AI money", "is_forum": True}
+
+
+#: What the Bot API sends besides the status for some chat member statuses.
+_MEMBER_FIELDS: dict[str, dict[str, Any]] = {
+    "kicked": {"until_date": 0},
+    "administrator": {
+        "can_be_edited": False,
+        "is_anonymous": False,
+        **dict.fromkeys(
+            [
+                "can_manage_chat",
+                "can_delete_messages",
+                "can_manage_video_chats",
+                "can_restrict_members",
+                "can_promote_members",
+                "can_change_info",
+                "can_invite_users",
+                "can_post_stories",
+                "can_edit_stories",
+                "can_delete_stories",
+            ],
+            True,
+        ),
+    },
+}
 
 
 class BotHarness:
@@ -58,17 +86,36 @@ class BotHarness:
         markup = call.params.get("reply_markup") or {}
         buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
         button = next(b for b in buttons if b["text"] == button_text)
-        sent = next(
-            m for m in self.api.messages.values() if m.get("text") == call.params.get("text")
+        sent = dict(
+            next(m for m in self.api.messages.values() if m.get("text") == call.params.get("text"))
         )
+        if "message_thread_id" in sent:  # as Telegram marks the bot's messages in a topic
+            sent["is_topic_message"] = True
+        return await self.click(sent, button["callback_data"], lang=lang)
+
+    async def click(self, message: dict[str, Any], data: str, *, lang: str = "en") -> list[Call]:
+        """Press a button carrying ``data`` under ``message`` (as the Bot API shows it)."""
         query = {
             "id": str(next(_ids)),
             "from": {**USER, "language_code": lang},
             "chat_instance": "1",
-            "data": button["callback_data"],
-            "message": sent,
+            "data": data,
+            "message": message,
         }
         return await self.process({"update_id": next(_ids), "callback_query": query})
+
+    async def membership(
+        self, chat: dict[str, Any], old: str, new: str, *, lang: str = "en"
+    ) -> list[Call]:
+        """Tell the bot its own status in ``chat`` changed from ``old`` to ``new``."""
+        change = {
+            "chat": chat,
+            "from": {**USER, "language_code": lang},
+            "date": int(time.time()),
+            "old_chat_member": {"user": BOT_USER, "status": old, **_MEMBER_FIELDS.get(old, {})},
+            "new_chat_member": {"user": BOT_USER, "status": new, **_MEMBER_FIELDS.get(new, {})},
+        }
+        return await self.process({"update_id": next(_ids), "my_chat_member": change})
 
     async def process(self, raw: dict[str, Any]) -> list[Call]:
         before = len(self.api.calls)
@@ -94,9 +141,58 @@ async def running_bot(db_path: Path, **settings: Any) -> AsyncIterator[BotHarnes
             await application.post_shutdown(application)
 
 
+async def seeded_database(path: Path, *folders: Path) -> Path:
+    """A migrated database file at ``path`` with the articles of ``folders`` (default: seeds/)."""
+    from bot.pipeline import ingest_paths
+    from storage.db import Database
+
+    db = await Database.open(path)
+    await db.migrate()
+    await ingest_paths(db, list(folders) or [SEEDS])
+    await db.close()
+    return path
+
+
+def buttons(call: Call) -> dict[str, str]:
+    """The inline buttons under a sent or edited message: label -> callback_data."""
+    markup = call.params.get("reply_markup") or {}
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
+
+
+class _Balance(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open.pop() == tag
+
+
+def assert_balanced_lines(text: str) -> None:
+    """Every line is well-formed HTML on its own, with only Telegram's tags."""
+    for line in text.split("\n"):
+        parser = _Balance()
+        parser.feed(line)
+        parser.close()
+        assert parser.open == [], line
+    assert set(re.findall(r"</?([a-z]+)", text)) <= {"b", "i", "code", "a"}
+
+
 def texts(calls: list[Call]) -> list[str]:
     """The texts (or captions) of the messages in ``calls``."""
     return [str(c.params.get("text") or c.params.get("caption") or "") for c in calls]
 
 
-__all__ = ["BOT_USER", "GROUP", "BotHarness", "running_bot", "texts"]
+__all__ = [
+    "BOT_USER",
+    "GROUP",
+    "BotHarness",
+    "assert_balanced_lines",
+    "buttons",
+    "running_bot",
+    "seeded_database",
+    "texts",
+]

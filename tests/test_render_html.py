@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
-
 import pytest
 from factories import make_source, make_stored
+from telegram_harness import assert_balanced_lines
 
 from bot.errors import UnknownCompanyError, UsageError
 from bot.models import FactGroup, FactListPage, Paging, SearchPage, StoredFact, Total
@@ -20,28 +18,6 @@ from bot.render_html import (
     render_usage_error,
 )
 from bot.telegram_text import MAX_MESSAGE, fit_message, split_message, telegram_length
-
-
-class _Balance(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.open: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: object) -> None:
-        self.open.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        assert self.open and self.open.pop() == tag
-
-
-def assert_balanced_lines(text: str) -> None:
-    """Every line is well-formed HTML on its own, with only Telegram's tags."""
-    for line in text.split("\n"):
-        parser = _Balance()
-        parser.feed(line)
-        parser.close()
-        assert parser.open == [], line
-    assert set(re.findall(r"</?([a-z]+)", text)) <= {"b", "i", "code", "a"}
 
 
 def _page(
