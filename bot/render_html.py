@@ -272,12 +272,11 @@ class PageView:
 
 
 def _view(lines: Iterable[str], paging: Paging, arg: str, fact_ids: list[int]) -> PageView:
+    """A page within one message; facts whose lines had to be cut lose their buttons too."""
+    text = fit_message("\n".join(lines))
+    shown = sum(1 for number in range(1, len(fact_ids) + 1) if f"\n{number}. " in text)
     return PageView(
-        text=fit_message("\n".join(lines)),
-        page=paging.page,
-        pages=paging.pages,
-        arg=arg,
-        fact_ids=fact_ids,
+        text=text, page=paging.page, pages=paging.pages, arg=arg, fact_ids=fact_ids[:shown]
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 
 from bot import services
 from bot.app import BotContext
@@ -49,12 +50,22 @@ def command_text(context: BotContext, lang: Lang, *, usage: str | None = None) -
 
 
 async def reply_html(update: Update, text: str) -> None:
-    """Reply in the same chat (and forum topic), split to Telegram's message size."""
+    """Reply in the same chat (and forum topic), split to Telegram's message size.
+
+    A button under a message too old for the bot to see still gets its answer, in the chat.
+    """
     message = update.effective_message
-    if message is None:
-        return
+    query = update.callback_query
     for part in split_message(text):
-        await message.reply_html(part, disable_web_page_preview=True)
+        if message is not None:
+            await message.reply_html(part, disable_web_page_preview=True)
+        elif query is not None and query.message is not None:
+            await query.get_bot().send_message(
+                query.message.chat.id,
+                part,
+                parse_mode=ParseMode.HTML,
+                disable_web_page_preview=True,
+            )
 
 
 async def page_key(context: BotContext, listing: Listing, arg: str) -> PageKey:

@@ -139,21 +139,26 @@ async def test_the_sources_button_answers_and_opens_the_sources(busy: BotHarness
 async def test_a_company_with_many_facts_stays_within_telegram_limits(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "big.db")
     await db.migrate()
-    name = "Very Long Company Name Holdings International " * 3
+    partner = "Very Long Partner Name Holdings International & Co " * 8
     facts = [
-        make_fact(subject=name, counterparty=f"{name} Investor {i}", value=(i + 1) * 1e6)
+        make_fact(subject="Mega Corp", counterparty=f"{partner} {i}", value=(i + 1) * 1e6)
         for i in range(120)
     ]
     await store_article(db, "big", facts)
     await db.close()
     async with running_bot(tmp_path / "big.db") as bot:
-        [call] = await bot.send("/deals")
-        text = call.params["text"]
-        assert telegram_length(text) <= MAX_MESSAGE
-        assert_balanced_lines(text)
-        [profile] = await bot.send(f"/company {name[:150]}")
-        assert telegram_length(profile.params["text"]) <= MAX_MESSAGE
-        assert "1/12" in buttons(profile)
+        for command in ["/deals", "/company mega corp", "/search partner"]:
+            [call] = await bot.send(command, lang="vi")
+            text = call.params["text"]
+            assert telegram_length(text) <= MAX_MESSAGE
+            assert text.endswith("\n…")  # cut at a line
+            assert_balanced_lines(text)
+            numbered = [label for label in buttons(call) if label.isdigit()]
+            assert numbered == [str(n) for n in range(1, len(numbered) + 1)]
+            assert all(f"\n{n}. " in text for n in numbered)
+            assert "1/12" in buttons(call)
+        [source] = await bot.send("/sources 1")
+        assert telegram_length(source.params["text"]) <= MAX_MESSAGE
 
 
 async def test_queries_answer_while_an_ingest_holds_the_write_lock(bot: BotHarness) -> None:

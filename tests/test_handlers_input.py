@@ -135,3 +135,11 @@ async def test_stale_or_foreign_button_data_is_answered_and_ignored(bot: BotHarn
         assert [c.method for c in calls] == ["answerCallbackQuery"], data
     calls = await bot.click(sent, "s:999999")
     assert "There is no fact #999999" in texts(calls[1:])[0]
+
+
+async def test_a_button_under_a_message_too_old_to_see_still_answers(bot: BotHarness) -> None:
+    inaccessible = {"chat": {"id": 42, "type": "private"}, "message_id": 1, "date": 0}
+    calls = await bot.click(inaccessible, "s:1")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
+    assert calls[1].params["chat_id"] == 42
+    assert "Sources of fact #1" in calls[1].params["text"]
