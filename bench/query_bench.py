@@ -49,6 +49,7 @@ from bot.names import fold_name
 from bot.services import list_deals, resolve_company
 from storage.db import Database, utc_now
 from storage.queries import (
+    _COMPANIES_BY_KEYS,
     _LIST_COMPANIES,
     _LIST_FACTS,
     get_stats,
@@ -247,15 +248,31 @@ def build_in_bulk(db_path: Path, articles: Workload) -> None:
         conn.close()
 
 
-_COMPARE = (
-    "SELECT id, sha256, path, published, language, title, source FROM articles ORDER BY id",
+_COMPARED = ("articles", "facts", "fact_sources", "fact_search")
+_CLOCK_COLUMNS = frozenset({"added_at", "first_seen", "updated_at"})
+
+
+def _dump(path: Path) -> dict[str, list[str]]:
+    """The rows of the tables the builders write, without the clock columns, sorted.
+
+    ``fact_search`` keeps its rowid (the fact id); other tables carry their ids.
     """
-    SELECT id, kind, subject, counterparty, currency, value, metric, status, qualifier, date,
-           effective_date, subject_key, counterparty_key, value_key
-    FROM facts ORDER BY id
-    """,
-    "SELECT * FROM fact_sources ORDER BY fact_id, article_id",
-)
+    conn = sqlite3.connect(path)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        dump = {}
+        for table in _COMPARED:
+            if table not in tables:
+                continue
+            info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+            columns = [row[1] for row in info if row[1] not in _CLOCK_COLUMNS]
+            if table == "fact_search":
+                columns.insert(0, "rowid")
+            sql = f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608 -- schema names
+            dump[table] = sorted(repr(row) for row in conn.execute(sql))
+        return dump
+    finally:
+        conn.close()
 
 
 async def check_bulk(folder: Path, seed: int) -> bool:
@@ -271,12 +288,8 @@ async def check_bulk(folder: Path, seed: int) -> bool:
         if name == "bulk.db":
             build_in_bulk(folder / name, articles)
         databases.append(folder / name)
-    tables = []
-    for path in databases:
-        conn = sqlite3.connect(path)
-        tables.append([conn.execute(sql).fetchall() for sql in _COMPARE])
-        conn.close()
-    return tables[0] == tables[1]
+    upserted, bulk = (_dump(path) for path in databases)
+    return upserted == bulk
 
 
 async def timed(
@@ -335,6 +348,15 @@ async def run(args: argparse.Namespace, db_path: Path) -> None:
         busy = by_count[-1]
         mid = next(n for n in reversed(by_count) if companies[n] <= 300)
         rare = next(n for n in by_count if companies[n] >= 2)
+        params = {
+            "kinds": json.dumps(DEAL_KINDS),
+            "company_keys": None,
+            "since": None,
+            "min_value": None,
+            "fact_id": None,
+            "limit": 20,
+            "offset": 0,
+        }
         variants: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
             ("list_deals(db)", lambda: list_deals(db)),
             (f'company="{busy}" ({companies[busy]:,} facts)', lambda: list_deals(db, company=busy)),
@@ -352,6 +374,10 @@ async def run(args: argparse.Namespace, db_path: Path) -> None:
                 lambda: list_facts(db, kinds=DEAL_KINDS, companies=[busy], limit=20),
             ),
             ("  step: queries.list_companies(db)", lambda: list_companies(db)),
+            (
+                "  SQL alone: _LIST_FACTS, all deals, limit 20",
+                lambda: db.fetchall(_LIST_FACTS, params),
+            ),
         ]
         print(
             f"  {args.queries} timed calls each (fewer, at least 20, when they take over "
@@ -369,15 +395,6 @@ async def run(args: argparse.Namespace, db_path: Path) -> None:
                 f"{max(times):8.2f}  {verdict(p95 < TARGET_P95_MS)}{note}"
             )
 
-        params = {
-            "kinds": json.dumps(DEAL_KINDS),
-            "company_keys": None,
-            "since": None,
-            "min_value": None,
-            "fact_id": None,
-            "limit": 20,
-            "offset": 0,
-        }
         plans = [
             ("queries.list_facts, all deals", _LIST_FACTS, params),
             (
@@ -385,7 +402,12 @@ async def run(args: argparse.Namespace, db_path: Path) -> None:
                 _LIST_FACTS,
                 {**params, "company_keys": json.dumps([fold_name(busy)])},
             ),
-            ("queries.list_companies (inside resolve_company)", _LIST_COMPANIES, {}),
+            (
+                "queries.list_company_names (resolve_company)",
+                _COMPANIES_BY_KEYS,
+                {"keys": json.dumps([fold_name(busy)])},
+            ),
+            ("queries.list_companies (resolve_company, unknown name)", _LIST_COMPANIES, {}),
         ]
         for title, sql, values in plans:
             print(f"  EXPLAIN QUERY PLAN, {title}:")
