@@ -25,6 +25,7 @@ from storage.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+CORPUS = ROOT / "tests" / "corpus"
 TOKEN = "123:TEST"
 START = 60.0  # seconds a cold interpreter may take to import everything and reach the API
 REPLY = 30.0  # seconds for one answer
@@ -101,16 +102,19 @@ class BotProcess:
         await asyncio.gather(*self._readers)
 
 
-@pytest.fixture
-async def seeded_db(tmp_path: Path) -> Path:
-    path = tmp_path / "bot.db"
+async def ingested(path: Path, *folders: Path) -> Path:
     db = await Database.open(path)
     try:
         await db.migrate()
-        await ingest_paths(db, [SEEDS])
+        await ingest_paths(db, list(folders))
     finally:
         await db.close()
     return path
+
+
+@pytest.fixture
+async def seeded_db(tmp_path: Path) -> Path:
+    return await ingested(tmp_path / "bot.db", SEEDS)
 
 
 @pytest.fixture
@@ -121,18 +125,27 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 @pytest.fixture
 async def running(api: FakeBotAPI, seeded_db: Path, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    """The bot, started and long polling."""
-    bot = await BotProcess.start(api, seeded_db, tmp_path)
+    bot = await start_polling(api, seeded_db, tmp_path)
+    try:
+        yield bot
+    finally:
+        await bot.close()
+
+
+async def start_polling(api: FakeBotAPI, db: Path, cwd: Path) -> BotProcess:
+    """The bot, started and waiting in its first getUpdates."""
+    bot = await BotProcess.start(api, db, cwd)
     try:
         await api.wait_until(
             lambda: api.calls("getUpdates") or bot.process.returncode,
             within=START,
             what="first getUpdates",
         )
-        assert bot.process.returncode is None, bot.output
-        yield bot
-    finally:
+    except BaseException:
         await bot.close()
+        raise
+    assert bot.process.returncode is None, bot.output
+    return bot
 
 
 def assert_no_secret(bot: BotProcess, *secrets: str) -> None:
@@ -170,10 +183,6 @@ async def test_polling_bot_answers_commands_and_stops_cleanly_on_sigterm(
     assert "OpenAI" in reply.text and "$1B" in reply.text
     assert "$38B" not in reply.text  # not the /deals meant for the other bot
 
-    # TODO(paging): no reply carries inline buttons yet (handlers send none). Once paging
-    # lands, press "Next ▶" on a long /deals list with api.press_button(reply.result, ...)
-    # and check the editMessageText and answerCallbackQuery it causes.
-
     stopping = asyncio.get_running_loop().time()
     assert await running.terminate() == 0, running.output
     assert asyncio.get_running_loop().time() - stopping < STOP
@@ -183,6 +192,52 @@ async def test_polling_bot_answers_commands_and_stops_cleanly_on_sigterm(
     wal = seeded_db.with_name(f"{seeded_db.name}-wal")
     assert not await asyncio.to_thread(wal.exists)  # the database was closed (WAL checkpointed)
     assert api.requests[-1].method == "getUpdates"  # the last call confirms what was fetched
+
+
+async def test_page_and_sources_buttons_of_a_long_list(api: FakeBotAPI, tmp_path: Path) -> None:
+    db = await ingested(tmp_path / "long.db", SEEDS, CORPUS)  # enough deals for pages
+    bot = await start_polling(api, db, tmp_path)
+    try:
+        chat = api.private_chat(api.user(42))
+        mark = api.mark()
+        api.send_message(chat, "/deals")
+        first = await api.wait_for_request("sendMessage", chat_id=42, since=mark, within=REPLY)
+        assert first.status == 200, first.error
+        labels = [b["text"] for b in first.buttons]
+        assert "▶" in labels and "◀" not in labels
+        pages = next(label for label in labels if label.startswith("1/"))
+
+        # ▶ edits the same message into page 2 and answers the query
+        mark = api.mark()
+        api.press_button(first.result, "▶")
+        edit = await api.wait_for_request("editMessageText", chat_id=42, since=mark, within=REPLY)
+        answer = await api.wait_for_request("answerCallbackQuery", since=mark, within=REPLY)
+        assert (edit.status, answer.status) == (200, 200), (edit.error, answer.error)
+        assert edit.params["message_id"] == first.result["message_id"]
+        assert edit.text != first.text
+        assert {"◀", pages.replace("1/", "2/")} <= {b["text"] for b in edit.buttons}
+        assert not api.calls("sendMessage", since=mark)
+
+        # ◀ brings page 1 back
+        mark = api.mark()
+        api.press_button(first.result, "◀")
+        back = await api.wait_for_request("editMessageText", chat_id=42, since=mark, within=REPLY)
+        assert back.status == 200 and back.text == first.text
+
+        # a numbered button sends that fact's sources
+        mark = api.mark()
+        api.press_button(first.result, "1")
+        sources = await api.wait_for_request("sendMessage", chat_id=42, since=mark, within=REPLY)
+        answer = await api.wait_for_request("answerCallbackQuery", since=mark, within=REPLY)
+        assert sources.status == 200 and answer.status == 200
+        assert "Sources" in sources.text
+
+        assert await bot.terminate() == 0, bot.output
+    finally:
+        await bot.close()
+    assert_no_secret(bot, TOKEN)
+    refused = [(r.method, r.error) for r in api.requests if r.status not in (200, None)]
+    assert not refused  # None: a long poll the bot gave up when it stopped
 
 
 async def test_webhook_bot_answers_pushed_updates(
