@@ -156,11 +156,8 @@ class Transcript:
             parse_mode = str(params.get("parse_mode") or "").upper()
             lines.append(prefix + (html_to_text(str(text)) if parse_mode == "HTML" else str(text)))
         elif call.method == "editMessageReplyMarkup":
-            lines.append(
-                f"{prefix}(new buttons)"
-                if params.get("reply_markup")
-                else prefix + "(buttons removed)"
-            )
+            change = "(new buttons)" if params.get("reply_markup") else "(buttons removed)"
+            lines.append(prefix + change)
         rows = keyboard_rows(message.get("reply_markup"))
         if rows:
             lines.append(render_keyboard(rows))
