@@ -207,6 +207,14 @@ CASES: list[tuple[str, list[Row]]] = [
             ("contract", "OpenAI", "CoreWeave", 22.4e9, "exact", "completed", None),
         ],
     ),
+    (
+        "Công ty Việt Tiến Tech vừa huy động 5 triệu USD từ Mekong Capital.",
+        [("investment", "Việt Tiến Tech", "Mekong Capital", 5e6, "exact", "completed", None)],
+    ),
+    (
+        "Microsoft đã ký hợp đồng trị giá 19,4 tỷ USD với Nscale để thuê máy chủ GPU.",
+        [("contract", "Microsoft", "Nscale", 19.4e9, "exact", "completed", None)],
+    ),
     # Not facts
     ("ChatGPT Plus costs $20 a month and has 800 million weekly users.", []),
     ("Analysts expect the AI market to reach $1 trillion by 2030.", []),

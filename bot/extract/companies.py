@@ -23,22 +23,32 @@ _NOT_NAMES = frozenset(
     gpus cpu ipo arr llm llms series round seed q1 q2 q3 q4 inc corp ltd llc plc usd eur vnd
     us u.s. america american china chinese europe european japan japanese korea india
     vietnam uk u.k. france germany britain singapore california texas london paris tokyo
-    washington beijing silicon valley san francisco new york abu dhabi uae saudi arabia
-    taiwan hong kong wall street january february march april may june july august september
-    october november december monday tuesday wednesday thursday friday saturday sunday
-    reuters bloomberg cnbc trong theo vào tháng năm ngày hôm tuần khi sau trước đây điều
-    những các nhiều một hai ba ông bà anh chị giám đốc tổng chủ tịch công ty tập đoàn hãng
-    startup tuy nhiên đồng thời thời gian hiện tại cũng với để nếu dù mỹ việt nam trung quốc
-    nhật bản hàn quốc ấn độ châu âu pháp đức hà nội tp.hcm đà nẵng thung lũng silicon đó này
-    kể từ riêng ngoài bên cạnh nhờ chưa đầy hồi đầu cuối giữa quý thương vụ khoản vòng đợt
-    gói thỏa thuận hợp đồng doanh thu định giá ảnh nguồn the information chatgpt claude
-    quỹ ngân hàng nhà rival early separately altogether under including both each every such
-    unlike like despite although though because so thus already only even former state-owned
-    german french british japanese korean vietnamese chinese one two three analysts investors
-    u.s u.k
-    israel russia canada australia indonesia thailand malaysia philippines
-    gemini grok llama copilot
+    washington beijing uae taiwan january february march april may june july august
+    september october november december monday tuesday wednesday thursday friday saturday
+    sunday reuters bloomberg cnbc trong theo vào tháng năm ngày hôm tuần khi sau trước đây
+    điều những các nhiều một hai ba ông bà anh chị tổng hãng startup cũng với để nếu dù mỹ
+    pháp đức tp.hcm đó này riêng ngoài nhờ hồi đầu cuối giữa quý khoản vòng đợt gói ảnh
+    nguồn chatgpt claude quỹ nhà rival early separately altogether including both each every
+    such unlike like despite although though because so thus already only even former
+    state-owned german french british korean vietnamese one two three analysts investors u.s
+    u.k israel russia canada australia indonesia thailand malaysia philippines gemini grok
+    llama copilot
     """.split()
+)
+#: Vietnamese words that begin sentences, never names ("Theo Bloomberg", "Tại Việt Nam").
+_VI_FUNCTION_WORDS = frozenset(
+    "trong theo vào tháng năm ngày hôm tuần khi sau trước tại ông bà anh chị các những".split()
+)
+#: Phrases of several words that are no names either ("Việt Nam", "công ty").
+_NOT_NAME_PHRASES = frozenset(
+    " ".join(p.split())
+    for p in """
+    silicon valley | san francisco | new york | abu dhabi | saudi arabia | hong kong | wall
+    street | giám đốc | chủ tịch | công ty | tập đoàn | tuy nhiên | đồng thời | thời gian |
+    hiện tại | việt nam | trung quốc | nhật bản | hàn quốc | ấn độ | châu âu | hà nội | đà
+    nẵng | thung lũng silicon | kể từ | bên cạnh | chưa đầy | thương vụ | thỏa thuận | hợp
+    đồng | doanh thu | định giá | the information | ngân hàng
+    """.split("|")
 )
 #: A name ending in one of these is a company whatever surrounds it.
 _CORPORATE_SUFFIXES = frozenset(
@@ -204,7 +214,20 @@ class CompanyIndex:
                     words = words[i + 1 :]
                     break
             # Drop leading words that are not names ("Theo", "Startup", "Công ty").
-            while words and _is_common(words[0]):
+            while len(words) > 1 and " ".join(words[:2]).casefold() in _NOT_NAME_PHRASES:
+                start = text.index(words[1], start) + len(words[1])
+                words = words[2:]
+            # ... but "An Phát Software" is a Vietnamese name, not the English article.
+            while (
+                words
+                and _is_common(words[0])
+                and not (
+                    len(words) > 1
+                    and _VI_MARKED.search(words[1])
+                    and words[0].istitle()
+                    and words[0].casefold() not in _VI_FUNCTION_WORDS
+                )
+            ):
                 start = text.index(words[0], start) + len(words[0])
                 words = words[1:]
             while (
@@ -222,6 +245,7 @@ class CompanyIndex:
                 or words[0].casefold() in self._by_folded  # "Nebius Group" is Nebius
                 or len(name) < 2
                 or name.casefold() in _NOT_NAMES
+                or name.casefold() in _NOT_NAME_PHRASES
             ):
                 continue
             before = text[max(0, start - 30) : start]

@@ -220,6 +220,11 @@ _GOODS = re.compile(
     r"cloud|servers?|services|processors?|power|electricity|accelerators?",
     re.IGNORECASE,
 )
+#: Buying or renting: whoever does it is the customer ("ký hợp đồng ... để thuê máy chủ").
+_BUY_VERB = re.compile(
+    r"(?<!\w)(?:mua|thuê|buy|buys|bought|purchase|rent|rents|renting|lease|leases|leasing)(?!\w)",
+    re.IGNORECASE,
+)
 _SHARES_BEFORE = re.compile(r"(?:cổ phiếu|cổ phần|shares of|stake in)\s+$", re.I)
 _SHARES = re.compile(r"cổ phần|cổ phiếu|shares|stock", re.IGNORECASE)
 _RECEIVE = re.compile(
@@ -631,9 +636,7 @@ def _supplies(r: _Roles) -> bool:
 def _purchase_verb(r: _Roles, *, whole_clause: bool = False) -> bool:
     """Whether a buying verb comes before the amount (or anywhere: "ký hợp đồng ... để mua")."""
     end = r.clause.end if whole_clause else r.money.start
-    return bool(
-        re.search(r"(?<!\w)(?:mua|buy|buys|bought|purchase)", r.text[r.clause.start : end], re.I)
-    )
+    return bool(_BUY_VERB.search(r.text, r.clause.start, end))
 
 
 def _share_sale(r: _Roles) -> tuple[Kind, str | None, str | None]:
