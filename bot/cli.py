@@ -1,6 +1,7 @@
 """The ``dealflow`` command line: extract, ingest, and the same summaries the bot sends.
 
-Exit codes: 0 done, 1 some input or the database failed, 2 bad usage (nothing
+Exit codes: 0 done, 1 some input failed or needs a look (no facts, an absurd
+amount dropped) or the database failed, 2 bad usage (nothing
 was changed). Only this module configures logging.
 """
 
@@ -21,7 +22,7 @@ from tqdm import tqdm
 from bot import services
 from bot.errors import DealflowError, InputError, UsageError
 from bot.models import StoredFact
-from bot.pipeline import collect_paths, ingest_paths, load_article
+from bot.pipeline import collect_paths, ingest_paths, load_article, plausible_facts
 from bot.render import (
     LANGS,
     Lang,
@@ -98,11 +99,16 @@ def extract_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: {failure.path}: {failure.reason}", file=sys.stderr)
     for path in collected.files:
         try:
-            article = load_article(path, max_bytes=settings.max_article_bytes)
+            article, warnings = plausible_facts(
+                load_article(path, max_bytes=settings.max_article_bytes)
+            )
         except InputError as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
             continue
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        failed += bool(warnings)
         print(
             render_json_line(article) if args.json else render_extract_table(article, _lang(args))
         )
@@ -123,7 +129,7 @@ async def ingest_command(args: argparse.Namespace, db: Database, settings: Setti
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(render_ingest_report(report, _lang(args)))
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.warnings else 0
 
 
 class _ListVerb(Protocol):

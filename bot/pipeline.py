@@ -143,6 +143,24 @@ def check_amount(amount: Amount) -> str | None:
     return None
 
 
+def plausible_facts(article: ExtractedArticle) -> tuple[ExtractedArticle, list[str]]:
+    """The article without facts of absurd amounts, and a warning for each one dropped
+    (and one when the article states no fact at all)."""
+    facts: list[Fact] = []
+    warnings: list[str] = []
+    for fact in article.facts:
+        reason = check_amount(fact.amount)
+        if reason is None:
+            facts.append(fact)
+        else:
+            warnings.append(
+                f"{article.article.path}: dropped {fact.kind} of {fact.subject}: {reason}"
+            )
+    if not facts:
+        warnings.append(f"{article.article.path}: no facts found")
+    return article.model_copy(update={"facts": facts}), warnings
+
+
 @dataclass
 class _Stored:
     """What storing one article did, applied to the report only after it commits."""
@@ -154,16 +172,8 @@ class _Stored:
 
 async def _store_article(db: Database, article: ExtractedArticle) -> _Stored:
     """Store one article and its plausible facts in one transaction."""
-    facts: list[Fact] = []
-    warnings: list[str] = []
-    for fact in article.facts:
-        reason = check_amount(fact.amount)
-        if reason is None:
-            facts.append(fact)
-        else:
-            warnings.append(
-                f"{article.article.path}: dropped {fact.kind} of {fact.subject}: {reason}"
-            )
+    article, warnings = plausible_facts(article)
+    facts = article.facts
     async with db.transaction():
         if await get_article_by_sha(db, article.article.sha256) is not None:
             return _Stored(known=True)  # stored meanwhile by another task

@@ -132,7 +132,10 @@ def test_ingest_exits_1_when_an_article_failed(
     (tmp_path / "in" / "good.txt").write_text("date 2026-01-02 Nothing to see.", encoding="utf-8")
     assert main(["ingest", "in", "--db", "x.db"]) == 1
     out, err = capsys.readouterr()
-    assert err == "error: in/binary.txt: binary file (contains NUL bytes)\n"
+    assert err == (
+        "error: in/binary.txt: binary file (contains NUL bytes)\n"
+        "warning: in/good.txt: no facts found\n"
+    )
     assert "1 read (1 new, 0 already known), 1 failed" in out
     assert stats(tmp_path / "x.db").articles == 1
 
@@ -286,3 +289,25 @@ def test_progress_bar_only_on_a_terminal_for_many_files(
         bar(done, files)
     bar.close()
     assert (f"{files}/{files}" in stream.getvalue()) == shown
+
+
+def test_text_with_no_facts_is_stored_but_named_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "calm.txt").write_text(" date 2026-01-02 Trời hôm nay đẹp.", encoding="utf-8")
+    assert main(["ingest", "calm.txt", "--db", "x.db"]) == 1
+    assert capsys.readouterr().err == "warning: calm.txt: no facts found\n"
+    assert main(["ingest", "calm.txt", "--db", "x.db"]) == 0  # already known: nothing to say
+    assert stats(tmp_path / "x.db").articles == 1
+
+
+def test_extract_drops_an_absurd_amount_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "big.txt").write_text(
+        " date 2026-01-02 OpenAI raised $5000 trillion from SoftBank.", encoding="utf-8"
+    )
+    assert main(["extract", "big.txt", "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out)["facts"] == []
+    assert "big.txt: dropped investment of OpenAI: amount 5e+15 USD is over the 1e+15 limit" in err
