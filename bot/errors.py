@@ -9,6 +9,7 @@
     │   ├── FileTooLargeError
     │   ├── EncodingError
     │   ├── EmptyInputError
+    │   ├── FetchError        a URL refused, unreachable or answering with an error
     │   └── ExtractionError   the extractor failed on this input (a bug to report)
     └── StorageError          the database refused or is in a state we cannot use
 """
@@ -56,6 +57,17 @@ class EncodingError(InputError):
 
 class EmptyInputError(InputError):
     """The input holds no text."""
+
+
+class FetchError(InputError):
+    """A URL that cannot be read: refused (scheme, address), unreachable, or an HTTP error.
+
+    ``transient`` marks failures worth trying again later (timeouts, 5xx, a lost connection).
+    """
+
+    def __init__(self, source: str, reason: str, *, transient: bool = False) -> None:
+        super().__init__(source, reason)
+        self.transient = transient
 
 
 class ExtractionError(InputError):
