@@ -116,14 +116,21 @@ def extract_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def ingest_command(args: argparse.Namespace, db: Database, settings: Settings) -> int:
-    """Store every article under the paths; print failures, warnings and a summary."""
+    """Store every article under the paths and URLs; print failures, warnings and a summary."""
+    from bot.web import has_scheme
+    from bot.web_ingest import ingest_urls, merge_reports, web_client
+
+    urls = [p for p in args.paths if has_scheme(p)]
+    paths = [p for p in args.paths if not has_scheme(p)]
     bar = _ProgressBar(sys.stderr)
     try:
-        report = await ingest_paths(
-            db, args.paths, progress=bar, max_bytes=settings.max_article_bytes
-        )
+        report = await ingest_paths(db, paths, progress=bar, max_bytes=settings.max_article_bytes)
     finally:
         bar.close()
+    if urls:
+        async with web_client(settings) as web:
+            web_report, _results = await ingest_urls(db, web, urls)
+        report = merge_reports(report, web_report)
     for failure in report.failed:
         print(f"error: {failure.path}: {failure.reason}", file=sys.stderr)
     for warning in report.warnings:
@@ -180,6 +187,37 @@ async def export_command(args: argparse.Namespace, db: Database, settings: Setti
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
     print(f"wrote {len(rows)} rows to {args.output}", file=sys.stderr)
     return 0
+
+
+async def feeds_command(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    """``feeds add URL``, ``feeds list``, ``feeds remove N|URL``, ``feeds poll``."""
+    from datetime import timedelta
+
+    from bot import feeds
+    from bot.render_web import render_feeds_text, render_poll_text
+    from bot.web_ingest import web_client
+
+    if args.action == "add":
+        feed, added = await feeds.add_feed(db, args.url, allow_private=settings.allow_private_urls)
+        print(f"{'added' if added else 'already there'}: {feed.id}  {feed.url}")
+        return 0
+    if args.action == "remove":
+        feed = await feeds.remove_feed(db, args.ref)
+        print(f"removed: {feed.id}  {feed.url}")
+        return 0
+    if args.action == "list":
+        print(render_feeds_text(await feeds.list_feeds(db)))
+        return 0
+    interval = timedelta(minutes=settings.feed_poll_minutes or 10)
+    async with web_client(settings) as web:
+        report = await feeds.poll_feeds(
+            db, web, max_entries=settings.feed_max_entries, interval=interval, due_only=False
+        )
+    summary, notes = render_poll_text(report)
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+    print(summary)
+    return 1 if report.failed_feeds else 0
 
 
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -288,7 +326,23 @@ def build_parser() -> argparse.ArgumentParser:
         "store the facts of article files",
         [database],
     )
-    sub.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    sub.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="article files (.txt, .html), folders of them, or http(s) URLs",
+    )
+
+    sub = add("feeds", _with_database(feeds_command, create=True), "RSS and Atom feeds", [database])
+    actions = sub.add_subparsers(dest="action", required=True, metavar="ACTION")
+    feed_add = actions.add_parser("add", help="add a feed by URL", parents=[database])
+    feed_add.add_argument("url", metavar="URL")
+    actions.add_parser("list", help="the feeds, their last success and error", parents=[database])
+    feed_remove = actions.add_parser("remove", help="remove a feed", parents=[database])
+    feed_remove.add_argument("ref", metavar="N|URL", help="its number in `feeds list`, or URL")
+    actions.add_parser(
+        "poll", help="read every feed now and store new articles", parents=[database]
+    )
 
     listings: list[tuple[str, _ListVerb, str]] = [
         ("deals", services.list_deals, "the latest deals"),

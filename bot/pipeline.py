@@ -26,15 +26,17 @@ from bot.errors import (
 )
 from bot.extract import extract_article
 from bot.models import Amount, ExtractedArticle, Fact, Failure, IngestReport
+from bot.web import load_html_file
 from storage.db import Database
 from storage.queries import UpsertOutcome, get_article_by_sha, insert_article, upsert_fact
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 5_000_000
-#: Suffixes read as articles when a folder is expanded. Add ".html" here once
-#: the extractor reads HTML.
-ARTICLE_SUFFIXES: frozenset[str] = frozenset({".txt"})
+#: Saved web pages: their article text, title, date and outlet come from the HTML.
+HTML_SUFFIXES: frozenset[str] = frozenset({".html", ".htm"})
+#: Suffixes read as articles when a folder is expanded.
+ARTICLE_SUFFIXES: frozenset[str] = frozenset({".txt"}) | HTML_SUFFIXES
 #: Currencies whose unit is small enough that 1e15 units is a plausible sum.
 BIG_UNIT_CURRENCIES: frozenset[str] = frozenset(
     {"COP", "GNF", "IDR", "IRR", "KHR", "KRW", "LAK", "LBP", "MGA", "MMK", "PYG", "SLL", "TZS"}
@@ -128,7 +130,9 @@ def extract_text(text: str, *, path: str, sha256: str) -> ExtractedArticle:
 
 
 def load_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedArticle:
-    """Read one article file and extract its facts."""
+    """Read one article file (text, or a saved HTML page) and extract its facts."""
+    if Path(path).suffix.lower() in HTML_SUFFIXES:
+        return load_html_file(path, max_bytes=max_bytes)
     text, sha256 = read_article_file(path, max_bytes=max_bytes)
     return extract_text(text, path=str(path), sha256=sha256)
 
@@ -182,6 +186,14 @@ async def _store_article(db: Database, article: ExtractedArticle) -> _Stored:
     return _Stored(known=False, outcomes=outcomes, warnings=warnings)
 
 
+async def _ingest_html_file(db: Database, path: Path, *, max_bytes: int) -> _Stored:
+    """Store a saved web page, known by its article text (see :func:`bot.web.text_sha256`)."""
+    article = await asyncio.to_thread(load_html_file, path, max_bytes=max_bytes)
+    if await get_article_by_sha(db, article.article.sha256) is not None:
+        return _Stored(known=True)
+    return await _store_article(db, article)
+
+
 async def ingest_paths(
     db: Database,
     paths: Iterable[str | Path],
@@ -199,12 +211,17 @@ async def ingest_paths(
     total = len(collected.files)
     for done, path in enumerate(collected.files, start=1):
         try:
-            text, sha256 = await asyncio.to_thread(read_article_file, path, max_bytes=max_bytes)
-            if await get_article_by_sha(db, sha256) is not None:
-                stored = _Stored(known=True)  # skip extracting what is already stored
+            if path.suffix.lower() in HTML_SUFFIXES:
+                stored = await _ingest_html_file(db, path, max_bytes=max_bytes)
             else:
-                article = await asyncio.to_thread(extract_text, text, path=str(path), sha256=sha256)
-                stored = await _store_article(db, article)
+                text, sha256 = await asyncio.to_thread(read_article_file, path, max_bytes=max_bytes)
+                if await get_article_by_sha(db, sha256) is not None:
+                    stored = _Stored(known=True)  # skip extracting what is already stored
+                else:
+                    article = await asyncio.to_thread(
+                        extract_text, text, path=str(path), sha256=sha256
+                    )
+                    stored = await _store_article(db, article)
         except DealflowError as exc:
             reason = exc.reason if isinstance(exc, InputError) else str(exc)
             logger.info("not ingested: %s: %s", path, reason)

@@ -39,6 +39,16 @@ class Settings(BaseSettings):
         gt=0,
         validation_alias="DEALFLOW_MAX_ARTICLE_BYTES",
     )
+    allow_private_urls: bool = Field(default=False, validation_alias="DEALFLOW_ALLOW_PRIVATE_URLS")
+    fetch_timeout: float = Field(default=20.0, gt=0, validation_alias="DEALFLOW_FETCH_TIMEOUT")
+    max_page_bytes: int = Field(
+        default=10_000_000, gt=0, validation_alias="DEALFLOW_MAX_PAGE_BYTES"
+    )
+    max_redirects: int = Field(default=5, ge=0, validation_alias="DEALFLOW_MAX_REDIRECTS")
+    feed_poll_minutes: float = Field(
+        default=10.0, ge=0, validation_alias="DEALFLOW_FEED_POLL_MINUTES"
+    )
+    feed_max_entries: int = Field(default=50, gt=0, validation_alias="DEALFLOW_FEED_MAX_ENTRIES")
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -98,7 +98,7 @@ def test_extract_reports_bad_files_and_goes_on(
     assert main(["extract", "empty.txt", "notes.md", "missing.txt", seed]) == 1
     out, err = capsys.readouterr()
     assert err.splitlines() == [
-        "error: notes.md: unsupported file type '.md', expected .txt",
+        "error: notes.md: unsupported file type '.md', expected .htm, .html, .txt",
         "error: empty.txt: empty file",
         "error: missing.txt: no such file",
     ]
