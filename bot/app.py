@@ -161,6 +161,7 @@ def build_application(
     an in-process one); ``token`` defaults to the settings' token.
     """
     from handlers import all_handlers  # here: handlers import this module's types
+    from handlers.feeds import schedule_feed_polling
 
     secret = token or (
         settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
@@ -183,4 +184,5 @@ def build_application(
     application.bot_data.settings = settings
     application.add_handlers(all_handlers())
     application.add_error_handler(error_handler)
+    schedule_feed_polling(application)
     return application

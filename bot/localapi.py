@@ -47,6 +47,8 @@ class LocalBotAPI(BaseRequest):
     def __init__(self, *, on_call: Listener | None = None) -> None:
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        #: Files users "uploaded", by file_id: ``getFile`` and downloads serve them.
+        self.files: dict[str, bytes] = {}
         self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ids = itertools.count(1)
         self._on_call = on_call
@@ -76,6 +78,17 @@ class LocalBotAPI(BaseRequest):
         """A fresh message id, for a user's message: users and the bot share one sequence."""
         return next(self._ids)
 
+    def upload(self, data: bytes, file_name: str) -> dict[str, Any]:
+        """Keep a user's file; return the ``document`` object a message carries."""
+        file_id = f"upload{next(self._ids)}"
+        self.files[file_id] = data
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "file_size": len(data),
+        }
+
     def sent(self, method: str | None = None) -> list[Call]:
         """The recorded calls, optionally of one method only."""
         return [c for c in self.calls if method is None or c.method == method]
@@ -91,6 +104,8 @@ class LocalBotAPI(BaseRequest):
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
+        if method == "GET" and api_method in self.files:  # a file download (File.download_*)
+            return 200, self.files[api_method]
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, tuple[str, bytes]] = {}
         if request_data is not None and request_data.contains_files:
@@ -122,6 +137,15 @@ class LocalBotAPI(BaseRequest):
                 message["text"] = p["text"]
             message["reply_markup"] = _markup(p)
             return message
+        if call.method == "getFile":
+            file_id = str(p["file_id"])
+            data = self.files.get(file_id, b"")
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_size": len(data),
+                "file_path": f"documents/{file_id}",
+            }
         if call.method == "getChat":
             return {"id": int(p["chat_id"]), "type": "private"}
         return True  # setMyCommands, answerCallbackQuery, deleteWebhook, sendChatAction, ...

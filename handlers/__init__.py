@@ -7,7 +7,18 @@ from typing import Any
 from telegram.ext import BaseHandler
 
 from bot.app import BotContext
-from handlers import browse, chat, facts, files, paging, sources, start, unknown
+from handlers import (
+    browse,
+    chat,
+    facts,
+    feeds,
+    files,
+    ingest,
+    paging,
+    sources,
+    start,
+    unknown,
+)
 
 
 def all_handlers() -> list[BaseHandler[Any, BotContext, Any]]:
@@ -20,5 +31,7 @@ def all_handlers() -> list[BaseHandler[Any, BotContext, Any]]:
         *files.HANDLERS,
         *chat.HANDLERS,
         *paging.HANDLERS,
+        *feeds.HANDLERS,
+        *ingest.HANDLERS,
         *unknown.HANDLERS,
     ]

@@ -81,6 +81,24 @@ class BotHarness:
             message["is_topic_message"] = True
         return await self.process({"update_id": next(_ids), "message": message})
 
+    async def send_document(
+        self,
+        data: bytes,
+        file_name: str,
+        *,
+        lang: str = "en",
+        user_id: int = USER["id"],  # type: ignore[assignment]
+    ) -> list[Call]:
+        """Send a file as a user's document in a private chat; return the bot's calls."""
+        message: dict[str, Any] = {
+            "message_id": next(_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "Lan"},
+            "from": {**USER, "id": user_id, "language_code": lang},
+            "document": self.api.upload(data, file_name),
+        }
+        return await self.process({"update_id": next(_ids), "message": message})
+
     async def press(self, call: Call, button_text: str, *, lang: str = "en") -> list[Call]:
         """Press the inline button labelled ``button_text`` under the message ``call`` sent."""
         markup = call.params.get("reply_markup") or {}
