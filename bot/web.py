@@ -292,11 +292,13 @@ def decode_html(raw: bytes, *, source: str, charset: str | None = None) -> str:
     An unknown charset name is passed over; bytes that are not valid in the
     chosen one raise :class:`EncodingError`.
     """
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
     chosen = "utf-8"
     how = "no charset declared, and not"
-    for declared, where in ((charset, "header"), (sniff_charset(raw), "meta tag")):
+    declarations = [(charset, "header"), (sniff_charset(raw), "meta tag")]
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+        declarations = [("utf-8", "byte order mark")]
+    for declared, where in declarations:
         if declared:
             try:
                 chosen = codecs.lookup(declared).name

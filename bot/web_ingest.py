@@ -23,6 +23,7 @@ from bot.models import ExtractedArticle, Fact, Failure, IngestReport
 from bot.pipeline import extract_text, plausible_facts
 from bot.settings import Settings
 from bot.web import (
+    MIN_ARTICLE_WORDS,
     WebClient,
     canonical_url,
     check_html,
@@ -31,7 +32,7 @@ from bot.web import (
     parse_html,
 )
 from storage.db import Database
-from storage.feeds import get_article_id_by_path, get_article_id_by_sha
+from storage.feeds import get_article_by_path, get_article_id_by_sha
 from storage.queries import UpsertOutcome, insert_article, upsert_fact
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ async def store_extracted(db: Database, article: ExtractedArticle) -> ArticleRes
     async with db.transaction():
         known = await get_article_id_by_sha(db, meta.sha256)
         if known is None and meta.path.startswith(("http://", "https://")):
-            known = await get_article_id_by_path(db, meta.path)
+            by_path = await get_article_by_path(db, meta.path)
+            known = by_path.id if by_path else None
         if known is not None:  # stored meanwhile by another task
             return ArticleResult(path=meta.path, status="known", article_id=known, title=meta.title)
         article_id = await insert_article(db, meta)
@@ -123,9 +125,9 @@ async def ingest_url(
         path = canonical_url(url)
     except DealflowError as exc:
         return failed(url.strip(), exc)
-    known = await get_article_id_by_path(db, path)
-    if known is not None:
-        return ArticleResult(path=path, status="known", article_id=known)
+    stored = await get_article_by_path(db, path)
+    if stored is not None:
+        return ArticleResult(path=path, status="known", article_id=stored.id, title=stored.title)
     clock = time.perf_counter()
     try:
         fetched = await web.get(path)
@@ -152,8 +154,11 @@ async def ingest_url(
 async def ingest_text(db: Database, text: str, *, path: str) -> ArticleResult:
     """Store an article given as text (a pasted message, an uploaded ``.txt``)."""
     try:
-        if not text.strip():
+        words = len(text.split())
+        if not words:
             raise InputError(path, "no text")
+        if words < MIN_ARTICLE_WORDS:
+            raise InputError(path, f"too short to be an article ({words} words)")
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
         known = await get_article_id_by_sha(db, sha256)
         if known is not None:

@@ -49,12 +49,8 @@ async def article_message(update: Update, context: BotContext) -> None:
     else:
         path = f"telegram:{message.chat.id}/{message.message_id}"
         result = await ingest_text(context.db, text, path=path)
-    log.info(
-        "chat ingest by user %s: %s %s",
-        message.from_user and message.from_user.id,
-        result.status,
-        result.path,
-    )
+    user = update.effective_user
+    log.info("chat ingest by user %s: %s %s", user.id if user else "-", result.status, result.path)
     await reply_html(update, render_article_result(result, lang))
 
 

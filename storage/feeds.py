@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from bot.models import StoredArticle
 from storage.db import Database, utc_now
 
 
@@ -23,15 +24,16 @@ class Feed(BaseModel):
     next_poll_at: str | None
 
 
-_GET_ARTICLE_ID_BY_PATH = """
-SELECT id FROM articles WHERE path = :path
+_GET_ARTICLE_BY_PATH = """
+SELECT id, sha256, path, published, language, title, source, added_at
+FROM articles WHERE path = :path
 """
 
 
-async def get_article_id_by_path(db: Database, path: str) -> int | None:
-    """The id of the article stored under ``path`` (a canonical URL), if any."""
-    row = await db.fetchone(_GET_ARTICLE_ID_BY_PATH, {"path": path})
-    return None if row is None else int(row["id"])
+async def get_article_by_path(db: Database, path: str) -> StoredArticle | None:
+    """The article stored under ``path`` (a canonical URL), if any."""
+    row = await db.fetchone(_GET_ARTICLE_BY_PATH, {"path": path})
+    return None if row is None else StoredArticle.model_validate(dict(row))
 
 
 _GET_ARTICLE_ID_BY_SHA = """

@@ -264,3 +264,8 @@ def test_parse_html_with_no_date_leaves_it_unknown() -> None:
     page = parse_html(article_html("Undated", ["A sentence of ten words " * 3], date=None), url="x")
     assert page.published is None
     assert page.outlet == "Local News"
+
+
+def test_a_byte_order_mark_wins_and_is_dropped() -> None:
+    raw = b"\xef\xbb\xbf" + '<meta charset="latin-1"><p>Hà Nội</p>'.encode()
+    assert decode_html(raw, source="x", charset="iso-8859-1").endswith("<p>Hà Nội</p>")
