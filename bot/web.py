@@ -28,13 +28,14 @@ import ipaddress
 import logging
 import re
 import socket
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+import httpcore
 import httpx
 import trafilatura
 
@@ -131,22 +132,95 @@ def _blocked(address: str) -> str | None:
     return None
 
 
+async def resolve_host(host: str, port: int, *, allow_private: bool) -> list[str]:
+    """The addresses ``host`` resolves to, all of them checked by the address rule.
+
+    Raises :class:`FetchError` (about the host) when it does not resolve, or
+    when any address is loopback, private or link-local and that is not allowed.
+    """
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise FetchError(host, f"cannot resolve {host} ({exc.strerror or exc})") from None
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses if not allow_private else []:
+        reason = _blocked(address)
+        if reason is not None:
+            raise FetchError(host, f"refused: {host} is {reason} ({address})")
+    return addresses
+
+
 async def check_host(url: str, *, allow_private: bool) -> None:
     """Refuse a URL whose host resolves to any loopback, private or link-local address."""
     if allow_private:
         return
     parts = urlsplit(url)
-    host = parts.hostname or ""
     port = parts.port or _DEFAULT_PORTS.get(parts.scheme, 80)
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        raise FetchError(url, f"cannot resolve {host} ({exc.strerror or exc})") from None
-    for info in infos:
-        address = str(info[4][0])
-        reason = _blocked(address)
-        if reason is not None:
-            raise FetchError(url, f"refused: {host} is {reason} ({address})")
+        await resolve_host(parts.hostname or "", port, allow_private=False)
+    except FetchError as exc:
+        raise FetchError(url, exc.reason) from None
+
+
+class _CheckedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to addresses it has resolved and checked itself.
+
+    Checking a host before the request is not enough: its DNS answer may
+    change by the time httpx connects (DNS rebinding). Here the address that
+    passed the check is the one connected to; TLS still verifies the host name.
+    """
+
+    def __init__(self, *, allow_private: bool) -> None:
+        self._inner = httpcore.AnyIOBackend()
+        self._allow_private = allow_private
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await resolve_host(host, port, allow_private=self._allow_private)
+        error: Exception = httpcore.ConnectError(f"no address for {host}")
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        raise error
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not fetched from")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _checked_transport(*, allow_private: bool) -> httpx.AsyncHTTPTransport:
+    """httpx's transport, connecting through :class:`_CheckedBackend`.
+
+    httpx does not take a network backend, so its connection pool is
+    replaced by one with the same defaults and ours.
+    """
+    transport = httpx.AsyncHTTPTransport()
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        network_backend=_CheckedBackend(allow_private=allow_private),
+    )
+    return transport
 
 
 # --- fetching ------------------------------------------------------------------------------
@@ -204,9 +278,15 @@ class WebClient:
     async def _get(self, url: str, headers: Mapping[str, str]) -> Fetched:
         current = url
         for _hop in range(self.max_redirects + 1):
-            canonical_url(current)  # http(s) only, at every hop
-            await check_host(current, allow_private=self.allow_private)
-            fetched = await self._get_once(current, headers)
+            try:
+                canonical_url(current)  # http(s) only, at every hop
+                await check_host(current, allow_private=self.allow_private)
+                fetched = await self._get_once(current, headers)
+            except FetchError as exc:
+                if current == url:
+                    raise
+                reason = f"redirected to {current}: {exc.reason}"
+                raise FetchError(url, reason, transient=exc.transient) from None
             location = fetched.headers.get("location")
             if fetched.status not in _REDIRECTS or not location:
                 if fetched.status >= 400:
@@ -234,6 +314,8 @@ class WebClient:
                 return Fetched(
                     str(response.url), response.status_code, response.headers, bytes(body)
                 )
+        except FetchError as exc:  # the address rule, checked again on connecting
+            raise FetchError(url, exc.reason) from None
         except httpx.TimeoutException:
             raise FetchError(url, "timed out", transient=True) from None
         except httpx.HTTPError as exc:
@@ -263,6 +345,7 @@ async def open_web_client(
     """
     per_step = min(deadline, 10.0)
     async with httpx.AsyncClient(
+        transport=_checked_transport(allow_private=allow_private),
         follow_redirects=False,
         trust_env=False,
         timeout=httpx.Timeout(per_step),

@@ -111,19 +111,44 @@ async def test_every_redirect_hop_is_checked(
     inner = site.url("/secret").replace("127.0.0.1", "localhost")
     site.routes["/go"] = Route(status=302, headers={"Location": inner})
     site.routes["/secret"] = Route(b"<html><body>internal</body></html>")
-    checked: list[str] = []
+    resolved: list[str] = []
 
-    async def only_127(url: str, *, allow_private: bool) -> None:
-        checked.append(url)
-        if "localhost" in url:
-            raise FetchError(url, "refused: localhost is a loopback address (127.0.0.1)")
+    async def public_127(host: str, port: int, *, allow_private: bool) -> list[str]:
+        """Pretend 127.0.0.1 is a public address; localhost stays loopback."""
+        resolved.append(host)
+        if host == "localhost":
+            raise FetchError(host, "refused: localhost is a loopback address (127.0.0.1)")
+        return ["127.0.0.1"]
 
-    monkeypatch.setattr(web, "check_host", only_127)
+    monkeypatch.setattr(web, "resolve_host", public_127)
     async with open_web_client(allow_private=False) as guarded:
-        with pytest.raises(FetchError, match="refused: localhost"):
+        with pytest.raises(FetchError) as caught:
             await guarded.get(site.url("/go"))
-    assert checked == [site.url("/go"), inner]
+    assert str(caught.value) == (
+        f"{site.url('/go')}: redirected to {inner}: "
+        "refused: localhost is a loopback address (127.0.0.1)"
+    )
+    assert resolved == ["127.0.0.1", "127.0.0.1", "localhost"]  # checked, connected, checked
     assert [r.path for r in site.requests] == ["/go"]
+
+
+async def test_an_address_that_changes_after_the_check_is_not_connected_to(
+    site: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the host passes the check, then resolves to a private address."""
+    site.page("/a", "en_article.html")
+    answers = iter([["127.0.0.1"]])
+
+    async def rebinding(host: str, port: int, *, allow_private: bool) -> list[str]:
+        for first in answers:
+            return first
+        raise FetchError(host, f"refused: {host} is a loopback address (127.0.0.1)")
+
+    monkeypatch.setattr(web, "resolve_host", rebinding)
+    async with open_web_client(allow_private=False) as guarded:
+        with pytest.raises(FetchError, match=r"refused: 127\.0\.0\.1 is a loopback address"):
+            await guarded.get(site.url("/a"))
+    assert site.requests == []
 
 
 # --- fetching ----------------------------------------------------------------------------
