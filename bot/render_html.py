@@ -66,7 +66,11 @@ _TEXT: dict[Lang, dict[str, str]] = {
         ),
         "help_title": "<b>Commands</b>",
         "help_sources": "Tap a number under a list to see the sources of that fact.",
-        "help_admin": "/stats — what the store holds (admins only)",
+        "help_admin": (
+            "/stats — what the store holds (admins only)\n"
+            "/feeds [add URL | remove N] — the news feeds read (admins only)\n"
+            "Admins may also send a link, an article's text or a .txt/.html file to add it."
+        ),
         "unknown_command": "I don't know that command. /help lists what I can do.",
         "failed": "Sorry, something went wrong. Please try again later.",
         "too_long": "That is too long: please keep it under {max} characters.",
@@ -147,7 +151,12 @@ _TEXT: dict[Lang, dict[str, str]] = {
         ),
         "help_title": "<b>Các lệnh</b>",
         "help_sources": "Bấm một số dưới danh sách để xem nguồn của dữ kiện đó.",
-        "help_admin": "/stats — dữ liệu đang lưu (chỉ quản trị viên)",
+        "help_admin": (
+            "/stats — dữ liệu đang lưu (chỉ quản trị viên)\n"
+            "/feeds [add URL | remove N] — các nguồn tin được đọc (chỉ quản trị viên)\n"
+            "Quản trị viên cũng có thể gửi đường link, nội dung bài viết hoặc tệp .txt/.html"
+            " để thêm bài."
+        ),
         "unknown_command": "Tôi không biết lệnh này. Gõ /help để xem các lệnh.",
         "failed": "Xin lỗi, đã có lỗi xảy ra. Vui lòng thử lại sau.",
         "too_long": "Nội dung quá dài: vui lòng viết dưới {max} ký tự.",

@@ -196,3 +196,10 @@ async def test_polling_can_be_switched_off(tmp_path: Path) -> None:
     async with running_bot(tmp_path / "bot.db", DEALFLOW_FEED_POLL_MINUTES="0") as bot:
         assert bot.application.job_queue is not None
         assert bot.application.job_queue.get_jobs_by_name("poll-feeds") == ()
+
+
+async def test_help_tells_admins_how_to_add_articles(bot: BotHarness) -> None:
+    [for_admin] = texts(await bot.send("/help", user_id=ADMIN))
+    assert "/feeds [add URL | remove N]" in for_admin
+    [for_others] = texts(await bot.send("/help", user_id=STRANGER))
+    assert "/feeds" not in for_others
