@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -262,7 +263,7 @@ async def _ingest_entries(
             result.notes.append(f"{feed.url}: an entry has no link ({entry.title or 'untitled'})")
             continue
         try:
-            link = canonical_url(entry.link)
+            link = canonical_url(urljoin(feed.url, entry.link))  # links may be relative
         except InputError as exc:
             result.notes.append(f"{entry.link}: {exc.reason}")
             continue

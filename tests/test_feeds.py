@@ -348,3 +348,14 @@ def test_cli_feeds_add_list_poll_remove(
     assert main(["feeds", "remove", "2", *db]) == 0
     assert main(["feeds", "remove", "2", *db]) == 2
     assert "no feed '2'" in capsys.readouterr().err
+
+
+async def test_relative_entry_links_are_read_against_the_feed(
+    db: Database, site: WebServer, client: WebClient
+) -> None:
+    serve_stories(site, prefix="/news")
+    site.routes["/feeds/ai.xml"] = Route(rss2(["/news/0", "../news/1"]), headers=XML)
+    await add(db, site.url("/feeds/ai.xml"))
+    report = await feeds.poll_feeds(db, client)
+    assert [a.path for a in report.feeds[0].articles] == [site.url("/news/1"), site.url("/news/0")]
+    assert len(report.new_article_ids) == 2
