@@ -27,6 +27,7 @@ from bot.errors import (
 from bot.extract import extract_article
 from bot.models import Amount, ExtractedArticle, Fact, Failure, IngestReport
 from bot.web import load_html_file
+from storage.alerts import enqueue_alerts
 from storage.db import Database
 from storage.queries import UpsertOutcome, get_article_by_sha, insert_article, upsert_fact
 
@@ -182,7 +183,9 @@ async def _store_article(db: Database, article: ExtractedArticle) -> _Stored:
         if await get_article_by_sha(db, article.article.sha256) is not None:
             return _Stored(known=True)  # stored meanwhile by another task
         article_id = await insert_article(db, article.article)
-        outcomes = Counter([await upsert_fact(db, fact, article_id) for fact in facts])
+        stored = [(fact, await upsert_fact(db, fact, article_id)) for fact in facts]
+        outcomes = Counter(outcome for _, outcome in stored)
+        await enqueue_alerts(db, article_id, stored)
     return _Stored(known=False, outcomes=outcomes, warnings=warnings)
 
 

@@ -31,6 +31,7 @@ from bot.web import (
     page_article,
     parse_html,
 )
+from storage.alerts import enqueue_alerts
 from storage.db import Database
 from storage.feeds import get_article_by_path, get_article_id_by_sha
 from storage.queries import UpsertOutcome, insert_article, upsert_fact
@@ -96,7 +97,9 @@ async def store_extracted(db: Database, article: ExtractedArticle) -> ArticleRes
         if known is not None:  # stored meanwhile by another task
             return ArticleResult(path=meta.path, status="known", article_id=known, title=meta.title)
         article_id = await insert_article(db, meta)
-        outcomes = Counter([await upsert_fact(db, fact, article_id) for fact in article.facts])
+        stored = [(fact, await upsert_fact(db, fact, article_id)) for fact in article.facts]
+        outcomes = Counter(outcome for _, outcome in stored)
+        await enqueue_alerts(db, article_id, stored)
     return ArticleResult(
         path=meta.path,
         status="new",
