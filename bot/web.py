@@ -74,10 +74,15 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 # --- URLs ----------------------------------------------------------------------------------
 
 
-def looks_like_url(text: str) -> bool:
-    """Whether ``text`` is one web address (``http://`` or ``https://``, no spaces)."""
-    text = text.strip()
-    return bool(re.fullmatch(r"https?://\S+", text, flags=re.I))
+def message_url(text: str) -> str | None:
+    """The link a short chat message is about: its one URL (of any scheme, so that an
+    ``ftp://`` link is refused by name), when the rest is a few words at most
+    ("look at this: https://..."); None for an article's text."""
+    words = [word.strip("<>()[]\"'") for word in text.split()]
+    urls = [word for word in words if has_scheme(word)]
+    if len(urls) == 1 and len(words) < MIN_ARTICLE_WORDS:
+        return urls[0]
+    return None
 
 
 def has_scheme(text: str) -> bool:

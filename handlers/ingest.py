@@ -15,7 +15,7 @@ from telegram.ext import MessageHandler, filters
 
 from bot.app import BotContext
 from bot.render_web import render_article_result, web_message
-from bot.web import looks_like_url
+from bot.web import message_url
 from bot.web_ingest import ArticleResult, ingest_html, ingest_text, ingest_url, web_client
 from handlers.common import chat_lang, reply_html
 
@@ -42,10 +42,11 @@ async def article_message(update: Update, context: BotContext) -> None:
         await reply_html(update, web_message("admins_only", lang))
         return
     text = message.text
+    url = message_url(text)
     result: ArticleResult
-    if looks_like_url(text):
+    if url is not None:
         async with web_client(context.services.settings) as web:
-            result = await ingest_url(context.db, web, text.strip())
+            result = await ingest_url(context.db, web, url)
     else:
         path = f"telegram:{message.chat.id}/{message.message_id}"
         result = await ingest_text(context.db, text, path=path)

@@ -46,7 +46,7 @@ async def test_an_admin_sends_a_link_and_hears_the_facts(bot: BotHarness, site: 
         "1. Mistral AI: investment €1.7B from ASML, completed, 2025-09-02",
         "2. Mistral AI: investment €1.3B, announced",
     ]
-    [again] = texts(await bot.send(url, user_id=ADMIN))
+    [again] = texts(await bot.send(f"have a look: {url}", user_id=ADMIN))
     assert again == (
         "I already have this article (<b>Mistral AI lands a record round led by ASML</b>):"
         " nothing added."
@@ -70,6 +70,11 @@ async def test_a_bad_link_gets_its_reason_and_stores_nothing(
     assert (
         text
         == f"Could not read {site.url('/pdf')}: not an HTML page (content type application/pdf)"
+    )
+    [text] = texts(await bot.send("ftp://files.example.com/a", user_id=ADMIN))
+    assert text == (
+        "Could not read ftp://files.example.com/a: only http and https URLs are read,"
+        " not &#x27;ftp&#x27;"
     )
     [text] = texts(await bot.send(site.url("/missing"), user_id=ADMIN))
     assert text == f"Could not read {site.url('/missing')}: HTTP 404 Not Found"

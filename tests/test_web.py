@@ -9,7 +9,15 @@ from webserver import PAGES, Route, WebServer, article_html, serving
 
 from bot import web
 from bot.errors import EmptyInputError, EncodingError, FetchError, FileTooLargeError
-from bot.web import WebClient, canonical_url, decode_html, fetch_page, open_web_client, parse_html
+from bot.web import (
+    WebClient,
+    canonical_url,
+    decode_html,
+    fetch_page,
+    message_url,
+    open_web_client,
+    parse_html,
+)
 
 
 @pytest.fixture
@@ -294,3 +302,18 @@ def test_parse_html_with_no_date_leaves_it_unknown() -> None:
 def test_a_byte_order_mark_wins_and_is_dropped() -> None:
     raw = b"\xef\xbb\xbf" + '<meta charset="latin-1"><p>Hà Nội</p>'.encode()
     assert decode_html(raw, source="x", charset="iso-8859-1").endswith("<p>Hà Nội</p>")
+
+
+@pytest.mark.parametrize(
+    ("message", "url"),
+    [
+        ("https://news.example.com/a", "https://news.example.com/a"),
+        ("  look at this: <https://news.example.com/a?x=1>  ", "https://news.example.com/a?x=1"),
+        ("HTTP://News.example.com/b (via a friend)", "HTTP://News.example.com/b"),
+        ("two https://a.example/x and https://b.example/y", None),
+        ("ftp://files.example.com/a", "ftp://files.example.com/a"),
+        ("Amazon will invest 10 billion dollars in OpenAI, https://a.example/x reports.", None),
+    ],
+)
+def test_message_url_finds_the_link_a_short_message_is_about(message: str, url: str | None) -> None:
+    assert message_url(message) == url
