@@ -49,6 +49,8 @@ class LocalBotAPI(BaseRequest):
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         #: Files users "uploaded", by file_id: ``getFile`` and downloads serve them.
         self.files: dict[str, bytes] = {}
+        #: ``getChatMember`` answers: (chat id, user id) -> status; "member" when not set.
+        self.member_status: dict[tuple[int, int], str] = {}
         self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ids = itertools.count(1)
         self._on_call = on_call
@@ -146,6 +148,34 @@ class LocalBotAPI(BaseRequest):
                 "file_size": len(data),
                 "file_path": f"documents/{file_id}",
             }
+        if call.method == "getChatMember":
+            key = (int(p["chat_id"]), int(p["user_id"]))
+            status = self.member_status.get(key, "member")
+            user = {"id": key[1], "is_bot": False, "first_name": "User"}
+            member: dict[str, Any] = {"user": user, "status": status}
+            if status == "administrator":
+                member.update(
+                    dict.fromkeys(
+                        [
+                            "can_be_edited",
+                            "is_anonymous",
+                            "can_manage_chat",
+                            "can_delete_messages",
+                            "can_manage_video_chats",
+                            "can_restrict_members",
+                            "can_promote_members",
+                            "can_change_info",
+                            "can_invite_users",
+                            "can_post_stories",
+                            "can_edit_stories",
+                            "can_delete_stories",
+                        ],
+                        False,
+                    )
+                )
+            elif status == "creator":
+                member["is_anonymous"] = False
+            return member
         if call.method == "getChat":
             return {"id": int(p["chat_id"]), "type": "private"}
         return True  # setMyCommands, answerCallbackQuery, deleteWebhook, sendChatAction, ...

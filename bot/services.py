@@ -34,7 +34,7 @@ from bot.models import (
 )
 from bot.names import alias_keys, fold_name
 from bot.render import LANGS, Lang
-from storage import queries
+from storage import alerts, queries
 from storage.db import Database
 
 DEFAULT_LIMIT = 20
@@ -468,6 +468,8 @@ async def record_membership(
     """Record that the bot was added to (``active``) or removed from a chat."""
     async with db.transaction():
         await queries.set_chat_membership(db, chat_id, type=chat_type, title=title, active=active)
+        if active:  # back in the chat: its paused subscriptions alert again
+            await alerts.resume_chat(db, chat_id)
 
 
 async def save_query(db: Database, listing: str, arg: str) -> int:

@@ -17,6 +17,7 @@ from handlers import (
     paging,
     sources,
     start,
+    subscriptions,
     unknown,
 )
 
@@ -33,5 +34,6 @@ def all_handlers() -> list[BaseHandler[Any, BotContext, Any]]:
         *paging.HANDLERS,
         *feeds.HANDLERS,
         *ingest.HANDLERS,
+        *subscriptions.HANDLERS,
         *unknown.HANDLERS,
     ]

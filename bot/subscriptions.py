@@ -1,0 +1,148 @@
+"""Subscriptions as users ask for them: ``/subscribe OpenAI deals >1B`` and friends."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.errors import UsageError
+from bot.models import DEAL_KINDS
+from bot.names import fold_name
+from bot.services import parse_min_amount
+from storage import alerts
+from storage.alerts import Subscription
+from storage.db import Database, utc_now
+
+#: The kinds a user names, and the fact kinds each stands for.
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "deals": DEAL_KINDS,
+    "deal": DEAL_KINDS,
+    "revenue": ("revenue",),
+    "valuation": ("valuation",),
+    "valuations": ("valuation",),
+}
+#: The currency a minimum amount is in unless the user names one.
+DEFAULT_CURRENCY = "USD"
+_MIN = re.compile(r"^>=?(?P<amount>.+)$")
+_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+#: Subscriptions one chat may hold.
+MAX_SUBSCRIPTIONS = 20
+
+
+@dataclass(frozen=True)
+class SubscriptionFilter:
+    """What ``/subscribe`` was asked for; empty means every new fact."""
+
+    companies: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    min_value: float | None = None
+    currency: str | None = None
+
+
+def parse_subscription_args(args: Sequence[str]) -> SubscriptionFilter:
+    """Read ``[companies…] [deals|revenue|valuation] [>1B [USD]]``.
+
+    Companies are single words, or comma-separated names (``Mistral AI, xAI``).
+    """
+    words = [w for w in " ".join(args).replace(",", " , ").split() if w]
+    companies: list[str] = []
+    current: list[str] = []
+    kinds: list[str] = []
+    min_value: float | None = None
+    currency: str | None = None
+    commas = "," in words
+    for index, word in enumerate(words):
+        lowered = word.lower()
+        match = _MIN.match(word)
+        if word == ",":
+            if current:
+                companies.append(" ".join(current))
+            current = []
+        elif lowered in KIND_WORDS:
+            kinds.extend(k for k in KIND_WORDS[lowered] if k not in kinds)
+        elif match:
+            min_value = parse_min_amount(match["amount"])
+            currency = DEFAULT_CURRENCY
+        elif (
+            min_value is not None
+            and _CURRENCY.match(word)
+            and index > 0
+            and _MIN.match(words[index - 1])
+        ):
+            currency = word.upper()
+        elif commas:
+            current.append(word)
+        else:
+            companies.append(word)
+    if current:
+        companies.append(" ".join(current))
+    if any(len(name) > 100 for name in companies):
+        raise UsageError("a company name is too long")
+    return SubscriptionFilter(tuple(companies), tuple(kinds), min_value, currency)
+
+
+async def subscribe_chat(
+    db: Database,
+    chat_id: int,
+    wanted: SubscriptionFilter,
+    *,
+    chat_type: str,
+    title: str | None,
+    thread_id: int | None,
+    user_id: int | None,
+) -> bool:
+    """Add a subscription for the chat (and mark the chat active); return whether it is new."""
+    async with db.transaction():
+        existing = await alerts.list_subscriptions(db, chat_id)
+        if len(existing) >= MAX_SUBSCRIPTIONS:
+            raise UsageError(f"a chat may hold at most {MAX_SUBSCRIPTIONS} subscriptions")
+        await db.execute(
+            """
+            INSERT INTO chats (id, type, title, active, joined_at, updated_at)
+            VALUES (:id, :type, :title, 1, :now, :now)
+            ON CONFLICT (id) DO UPDATE SET active = 1, updated_at = :now
+            """,
+            {"id": chat_id, "type": chat_type, "title": title, "now": utc_now()},
+        )
+        await alerts.resume_chat(db, chat_id)
+        return await alerts.add_subscription(
+            db,
+            chat_id,
+            thread_id=thread_id,
+            company_keys=[fold_name(c) for c in wanted.companies] or None,
+            company_names=list(wanted.companies) or None,
+            kinds=list(wanted.kinds) or None,
+            min_value=wanted.min_value,
+            min_currency=wanted.currency,
+            created_by=user_id,
+        )
+
+
+async def list_subscriptions(db: Database, chat_id: int) -> list[Subscription]:
+    """The chat's subscriptions, oldest first."""
+    return await alerts.list_subscriptions(db, chat_id)
+
+
+async def unsubscribe(db: Database, chat_id: int, subscription_id: int | None = None) -> int:
+    """Remove one of the chat's subscriptions, or all; return how many were removed."""
+    async with db.transaction():
+        return await alerts.remove_subscriptions(db, chat_id, subscription_id)
+
+
+async def find_subscription(
+    db: Database, chat_id: int, wanted: SubscriptionFilter
+) -> Subscription | None:
+    """The chat's subscription with exactly this filter, if any."""
+    kinds = tuple(sorted(wanted.kinds)) or None
+    names = {fold_name(c) for c in wanted.companies}
+    for sub in await alerts.list_subscriptions(db, chat_id):
+        sub_names = {fold_name(c) for c in sub.company_names or ()}
+        if (
+            sub_names == names
+            and (tuple(sorted(sub.kinds)) if sub.kinds else None) == kinds
+            and sub.min_value == wanted.min_value
+            and (sub.min_currency if sub.min_value is not None else None) == wanted.currency
+        ):
+            return sub
+    return None
