@@ -161,7 +161,8 @@ async def ingest_text(db: Database, text: str, *, path: str) -> ArticleResult:
         if not words:
             raise InputError(path, "no text")
         if words < MIN_ARTICLE_WORDS:
-            raise InputError(path, f"too short to be an article ({words} words)")
+            plural = "word" if words == 1 else "words"
+            raise InputError(path, f"too short to be an article ({words} {plural})")
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
         known = await get_article_id_by_sha(db, sha256)
         if known is not None:

@@ -176,3 +176,11 @@ def test_cli_refuses_loopback_unless_allowed(
         "error: ftp://x/y: only http and https URLs are read, not 'ftp'",
     ]
     assert site.requests == []
+
+
+async def test_a_few_words_are_no_article(db: Database) -> None:
+    one = await ingest_text(db, "hello", path="telegram:1/9")
+    assert one.reason == "too short to be an article (1 word)"
+    few = await ingest_text(db, "OpenAI raised money again today", path="telegram:1/10")
+    assert few.reason == "too short to be an article (5 words)"
+    assert (await get_stats(db)).articles == 0
