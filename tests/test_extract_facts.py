@@ -215,7 +215,26 @@ CASES: list[tuple[str, list[Row]]] = [
         "Microsoft đã ký hợp đồng trị giá 19,4 tỷ USD với Nscale để thuê máy chủ GPU.",
         [("contract", "Microsoft", "Nscale", 19.4e9, "exact", "completed", None)],
     ),
+    (
+        "SoftBank sold its entire stake in Nvidia in October for $5.83 billion.",
+        [("share_sale", "Nvidia", None, 5.83e9, "exact", "completed", None)],
+    ),
+    (
+        "Hồi tháng 6, Meta đã chi 14,3 tỷ USD để mua 49% cổ phần Scale AI.",
+        [("investment", "Scale AI", "Meta", 14.3e9, "exact", "completed", None)],
+    ),
+    (
+        "Perplexity has agreed to spend $750 million on Microsoft's Azure cloud over three years.",
+        [("contract", "Perplexity", "Microsoft", 750e6, "exact", "announced", None)],
+    ),
+    (
+        "Năm 2024, FPT báo lãi sau thuế 7.800 tỷ đồng.",
+        [("revenue", "FPT", None, 7.8e12, "exact", None, "profit")],
+    ),
     # Not facts
+    ("Anthropic đồng ý chi 1,5 tỷ USD để dàn xếp vụ kiện tập thể với các tác giả.", []),
+    ("Meta offered some researchers pay packages worth north of $10 million.", []),
+    ("Cổ phiếu Microsoft giảm 6%, tương đương khoảng 220 tỷ USD vốn hóa bị thổi bay.", []),
     ("ChatGPT Plus costs $20 a month and has 800 million weekly users.", []),
     ("Analysts expect the AI market to reach $1 trillion by 2030.", []),
     ("OpenAI vừa ghi nhận một tháng doanh thu trị giá hàng tỷ USD.", []),

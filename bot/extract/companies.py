@@ -30,7 +30,8 @@ _NOT_NAMES = frozenset(
     pháp đức tp.hcm đó này riêng ngoài nhờ hồi đầu cuối giữa quý khoản vòng đợt gói ảnh
     nguồn chatgpt claude quỹ nhà rival early separately altogether including both each every
     such unlike like despite although though because so thus already only even former
-    state-owned german french british korean vietnamese one two three analysts investors u.s
+    state-owned german french british korean vietnamese one two three analysts investors
+    cp ctcp tnhh u.s
     u.k israel russia canada australia indonesia thailand malaysia philippines gemini grok
     llama copilot
     """.split()
@@ -72,7 +73,7 @@ _COMPANY_CUES = re.compile(
 #: A deal's other party: "an agreement worth about $3 billion with Lone Star Renewables".
 _PARTNER = re.compile(
     r"(?:agreements?|contracts?|deals?|partnership|hợp đồng|thỏa thuận)\b[^.;]{0,60}"
-    r"\b(?:with|với)\s+$",
+    r"\b(?:with|với|from|từ)\s+$",
     re.IGNORECASE,
 )
 _VI_MARKED = re.compile(
@@ -95,7 +96,8 @@ _APPOSITION = re.compile(
 _DEAL_VERB_AFTER = re.compile(
     r"^\s*(?:(?:đã|vừa|sẽ|cũng|has|have|had|also|just|recently|will|is|was)\s+)*"
     r"(?:huy động|gọi vốn|nhận|rót|đầu tư|mua lại|thâu tóm|ký|raised|raises|secured|closed|"
-    r"landed|bagged|received|invested|invests|acquired|acquires|bought|buys|agreed|announced)\b",
+    r"landed|bagged|received|invested|invests|acquired|acquires|bought|buys|agreed|announced|"
+    r"hoàn tất|công bố|báo lãi|báo lỗ|ký|signed|reported|posted|won)\b",
     re.IGNORECASE,
 )
 #: Descriptors that name a company by its product: "nhà phát triển ChatGPT", "the ChatGPT maker".
@@ -105,9 +107,10 @@ _PRODUCT_BEFORE = (
 _PRODUCT_AFTER = r"(?:'s)?\s+(?:maker|developer|creator|owner|parent)\b"
 #: Phrases that point back to a company named earlier.
 _COREF = re.compile(
-    r"\b(?P<startup>(?:startup|start-up) này"
+    r"\b(?P<startup>(?:startup|start-up)(?: [a-zà-ỹđ]+){0,4} này"
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up))\b"
-    r"|\b(?P<company>(?:its|đối thủ này|the rival|công ty|hãng|tập đoàn|doanh nghiệp|đơn vị|"
+    r"|\b(?P<company>(?:its|thương vụ này|vòng gọi vốn này|the deal|the round|"
+    r"the (?:[\w-]+ ){0,2}investor|đối thủ này|the rival|công ty|hãng|tập đoàn|doanh nghiệp|đơn vị|"
     r"nhà sản xuất chip|nhà phát triển)(?:\s+này)?"
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|lab|chipmaker|giant|maker|developer|conglomerate))(?![\w-])",
     re.IGNORECASE,
@@ -342,11 +345,19 @@ def find_mentions(text: str, index: CompanyIndex, extra: ArticleNames | None) ->
     return kept
 
 
+_IT_DEAL = re.compile(
+    r"(?<![\w.])it\s+(?=(?:has\s+|had\s+|will\s+|also\s+)?(?:acquired|raised|bought|agreed|"
+    r"signed|invested|sold|reported|posted|spent|won|plans)\b)"
+)
+
+
 def find_corefs(text: str) -> list[tuple[int, int, bool]]:
     """Phrases pointing back to a company: (start, end, means_a_startup)."""
     found = []
     if re.match(r"It\s+(?!is\b|was\b|would\b|will\b|could\b|may\b|might\b)", text):
         found.append((0, 2, False))  # "It has agreed to spend ...": the company just named
+    for m in _IT_DEAL.finditer(text):
+        found.append((m.start(), m.start() + 2, False))
     for m in _COREF.finditer(text):
         following = text[m.end() : m.end() + 2].strip()
         if m.group("company") and following[:1].isupper():

@@ -60,6 +60,13 @@ _KIND_CUES: list[tuple[str, str]] = [
         "share_sale",
         _words(
             r"(?:bán|chuyển nhượng) (?:[\w,.%]+ ){0,4}?cổ (?:phần|phiếu)",
+            r"mua lại (?:[\w,.%]+ ){0,3}?cổ (?:phần|phiếu)",
+            r"bought back",
+            r"buys? back",
+            r"buybacks?",
+            r"repurchas\w*",
+            r"(?:sold|sells|selling) (?:its |their |a |an )?(?:entire |whole |remaining )?"
+            r"(?:\d+% )?stake",
             "giao dịch thứ cấp",
             "thứ cấp",
             "bán cổ phiếu",
@@ -108,6 +115,8 @@ _KIND_CUES: list[tuple[str, str]] = [
             "doanh số",
             "lợi nhuận",
             "lãi ròng",
+            "báo lãi",
+            r"lãi(?= sau thuế| trước thuế| ròng)",
             "thua lỗ",
             "lỗ ròng",
             "khoản lỗ",
@@ -165,6 +174,9 @@ _KIND_CUES: list[tuple[str, str]] = [
             r"agreements? to (?:buy|purchase|use|rent)",
             r"deals? to (?:buy|purchase|use|supply|provide|rent)",
             "orders?",
+            r"to (?:lease|rent)",
+            "cho thuê",
+            "thuê",
         ),
     ),
     (
@@ -222,10 +234,13 @@ _GOODS = re.compile(
 )
 #: Buying or renting: whoever does it is the customer ("ký hợp đồng ... để thuê máy chủ").
 _BUY_VERB = re.compile(
-    r"(?<!\w)(?:mua|thuê|buy|buys|bought|purchase|rent|rents|renting|lease|leases|leasing)(?!\w)",
+    r"(?<!\w)(?:mua|(?<!cho )thuê|buy|buys|bought|purchase|rent|rents|renting|lease|leases|"
+    r"leasing)(?!\w)",
     re.IGNORECASE,
 )
-_SHARES_BEFORE = re.compile(r"(?:cổ phiếu|cổ phần|shares of|stake in)\s+$", re.I)
+_SHARES_BEFORE = re.compile(
+    r"(?:cổ phiếu|cổ phần|shares of|stake in)\s+(?:\S+\s+){0,2}?$", re.IGNORECASE
+)
 _SHARES = re.compile(r"cổ phần|cổ phiếu|shares|stock", re.IGNORECASE)
 _RECEIVE = re.compile(
     r"(?<!\w)(?:huy động|gọi vốn|nhận|thu hút|raised|raises|raising|raise|secured|secures|"
@@ -246,7 +261,7 @@ _PASSIVE = re.compile(
     re.IGNORECASE,
 )
 _SUPPLY = re.compile(
-    r"(?<!\w)(?<!nhà )(?:cung cấp|bán cho|supply|supplies|supplying|sell|sells|selling|"
+    r"(?<!\w)(?<!nhà )(?:cung cấp|cho thuê|bán cho|supply|supplies|supplying|sell|sells|selling|"
     r"provide|provides|"
     r"providing|won|wins|giành|trúng thầu|thắng thầu)(?!\w)",
     re.IGNORECASE,
@@ -273,6 +288,14 @@ _PASSIVE_MARK = re.compile(r"(?<!\w)(?:được|bị)(?!\w)", re.IGNORECASE)
 _MARKET = re.compile(
     r"thị trường|ngành|toàn cầu|thế giới|market|industry|sector|global|worldwide", re.IGNORECASE
 )
+#: Sums that are no deal: pay, settlements, fines, market value lost.
+_NOT_DEAL = re.compile(
+    r"thù lao|lương|tiền thưởng|compensation|pay package|packages|salar(?:y|ies)|bonus|"
+    r"dàn xếp|vụ kiện|bồi thường|tiền phạt|phạt|settle\w*|lawsuit|fine[ds]?\b|penalt\w+|"
+    r"thổi bay|bốc hơi|wiped|erased|"
+    r"cumulative|lũy kế|in total|tổng cộng",
+    re.IGNORECASE,
+)
 _EARLIER = re.compile(r"(?:up from|down from|tăng từ|giảm từ)\s*(?:\S+\s+){0,3}$", re.I)
 _DATED = re.compile(r"\s*(?:in|vào|hồi|năm|tháng|on)\s+[\w/]+", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(
@@ -282,7 +305,7 @@ _CLAUSE_BREAK = re.compile(
 )
 #: Prepositions before a name, with the generic nouns that may stand between ("vào startup X").
 _PREP = re.compile(
-    r"(?P<prep>led by|dẫn dắt bởi|vào|từ|với|bởi|của|cho|do|giữa|in|into|from|with|by|of|"
+    r"(?<!\w)(?P<prep>led by|dẫn dắt bởi|vào|từ|với|bởi|của|cho|do|giữa|in|into|from|with|by|of|on|"
     r"for|to|including|như|gồm|và|and|,)\s+"
     r"(?:(?:the|a|an|các|những|startup|start-up|công ty|hãng|tập đoàn|quỹ|ai|firm|company|"
     r"rival|chipmaker|developer|lab|giant|fund|investors?|nhà đầu tư|đối tác|partner|"
@@ -309,6 +332,7 @@ _AGENT_PREPS = frozenset({"do", "bởi", "by", "led by", "dẫn dắt bởi", "t
 _RECIPIENT_PREPS = frozenset({"vào", "in", "into", "cho"})
 _OBJECT_PREPS = frozenset(
     {
+        "on",
         "vào",
         "in",
         "into",
@@ -563,7 +587,8 @@ def _name(mention: Mention | None) -> str | None:
 
 def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
     investor = (
-        r.first(_INVESTOR_PREPS)
+        r.first(_INVESTOR_PREPS, after_only=True)
+        or r.first(_INVESTOR_PREPS)
         or r.owner_after_amount()
         or next(
             (m for m in r.clause.mentions if re.match(r"-(?:led|backed)\b", r.text[m.end :])), None
@@ -760,6 +785,10 @@ def facts_in_sentence(
         ):
             continue
         clause = next(c for c in clauses if c.start <= money.start < c.end)
+        if _NOT_DEAL.search(
+            text, max(clause.start, money.start - 70), min(clause.end, money.end + 40)
+        ):
+            continue
         cue = _nearest_cue(text, money, clause)
         if cue is None:
             continue
@@ -809,6 +838,9 @@ def _read_roles(
         if _SHARES.search(tail[:40]):
             return _share_sale(r)
         return _acquisition(r)
+    if cue_kind == "share_sale" and re.search("stake", r.text[r.cue.start : r.cue.end], re.I):
+        owner = next((m for m in r.after if r.preps[m] in ("in", "vào")), None)
+        return "share_sale", _name(owner), None
     if cue_kind == "investment":
         if re.fullmatch("stake", r.text[r.cue.start : r.cue.end], re.IGNORECASE) and re.search(
             r"(?:acquir\w*|buy|buys|bought|purchas\w*)\s+(?:an?\s+)?(?:\S+\s+)?$",
@@ -823,6 +855,16 @@ def _read_roles(
         return _contract(r, index)
     if cue_kind == "share_sale":
         return _share_sale(r)
+    if cue_kind == "commitment" and r.actor:
+        stake = next(
+            (m for m in r.after if _SHARES_BEFORE.search(r.text, max(0, m.start - 30), m.start)),
+            None,
+        )
+        if stake is not None:  # "chi 14,3 tỷ USD để mua 49% cổ phần Scale AI"
+            return "investment", stake.name, r.actor.name
+        provider = next((m for m in r.after if r.preps[m] in ("on", "cho")), None)
+        if provider is not None and provider.name != r.actor.name:  # "spend $750m on Azure"
+            return "contract", r.actor.name, provider.name
     if cue_kind == "commitment":
         if r.first(_RECIPIENT_PREPS, after_only=True) and re.search(
             "đầu tư|invest", r.text[r.cue.start : r.clause.end], re.IGNORECASE
