@@ -17,6 +17,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackContext, Conte
 from telegram.request import BaseRequest
 
 from bot import services
+from bot.alerts import AlertSender
 from bot.errors import UsageError
 from bot.render_html import render_message, render_usage_error
 from bot.settings import Settings
@@ -38,6 +39,7 @@ class BotData:
     def __init__(self) -> None:
         self._settings: Settings | None = None
         self.db: Database | None = None
+        self.alerts: AlertSender | None = None
 
     @property
     def settings(self) -> Settings:
@@ -113,9 +115,23 @@ async def _post_init(application: BotApplication) -> None:
         )
     me = application.bot.bot
     log.info("running as @%s (id %s)", me.username, me.id)
+    data.alerts = AlertSender(
+        data.db,
+        application.bot,
+        rate=data.settings.alert_rate,
+        poll_seconds=data.settings.alert_poll_seconds,
+    )
+    data.alerts.start()
+
+
+async def _post_stop(application: BotApplication) -> None:
+    if application.bot_data.alerts is not None:
+        await application.bot_data.alerts.stop()
+        application.bot_data.alerts = None
 
 
 async def _post_shutdown(application: BotApplication) -> None:
+    await _post_stop(application)  # when the application was not run (tests, errors)
     if application.bot_data.db is not None:
         await application.bot_data.db.close()
         application.bot_data.db = None
@@ -176,6 +192,7 @@ def build_application(
         .base_file_url(settings.telegram_file_url)
         .context_types(context_types)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
         default=10.0, ge=0, validation_alias="DEALFLOW_FEED_POLL_MINUTES"
     )
     feed_max_entries: int = Field(default=50, gt=0, validation_alias="DEALFLOW_FEED_MAX_ENTRIES")
+    alert_rate: float = Field(default=25.0, gt=0, validation_alias="DEALFLOW_ALERT_RATE")
+    alert_poll_seconds: float = Field(
+        default=2.0, gt=0, validation_alias="DEALFLOW_ALERT_POLL_SECONDS"
+    )
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import Fact
+from bot.models import Fact, StoredArticle
 from storage.db import Database, utc_now
 from storage.queries import UpsertOutcome, merge_key
 
@@ -354,3 +354,22 @@ async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
         """,
         params,
     )
+
+
+_GET_ARTICLE = """
+SELECT id, sha256, path, published, language, title, source, added_at
+FROM articles
+WHERE id = :id
+"""
+
+
+async def get_article(db: Database, article_id: int) -> StoredArticle | None:
+    """The article an alert is about."""
+    row = await db.fetchone(_GET_ARTICLE, {"id": article_id})
+    return None if row is None else StoredArticle.model_validate(dict(row))
+
+
+async def count_outbox(db: Database) -> dict[str, int]:
+    """How many alerts are pending, sent and failed."""
+    rows = await db.fetchall("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
+    return {row["state"]: row["n"] for row in rows}
