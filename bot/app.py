@@ -183,6 +183,7 @@ def build_application(
     an in-process one); ``token`` defaults to the settings' token.
     """
     from handlers import all_handlers  # here: handlers import this module's types
+    from handlers.digests import schedule_digests
     from handlers.feeds import schedule_feed_polling
 
     secret = token or (
@@ -208,4 +209,5 @@ def build_application(
     application.add_handlers(all_handlers())
     application.add_error_handler(error_handler)
     schedule_feed_polling(application)
+    schedule_digests(application)
     return application

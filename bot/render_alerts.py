@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.models import DEAL_KINDS, Amount, StoredArticle, StoredFact
-from bot.render import Lang, fact_summary, format_amount
+from bot.render import Lang, fact_summary, format_amount, render_total
 from storage.alerts import Subscription
+
+if TYPE_CHECKING:
+    from bot.digests import Summary
 
 #: Longest headline or lede shown in an alert, in characters.
 HEADLINE = 200
@@ -31,6 +34,15 @@ _TEXT: dict[Lang, dict[str, str]] = {
         "changed": "{before} → {after}",
         "undated": "undated",
         "evidence": "Evidence {n}",
+        "summary": "<b>Summary {label}</b>",
+        "summary_empty": "Nothing new in {label}.",
+        "deals": "<b>Biggest deals</b>",
+        "revenue": "<b>Revenue</b>",
+        "valuations": "<b>Valuations</b>",
+        "totals": "<b>Totals per company</b>",
+        "digest_set": "Daily digest at {time} ({tz}).",
+        "digest_off": "Daily digest stopped.",
+        "digest_none": "There was no daily digest here.",
     },
     "vi": {
         "everything": "mọi dữ kiện mới",
@@ -49,6 +61,15 @@ _TEXT: dict[Lang, dict[str, str]] = {
         "changed": "{before} → {after}",
         "undated": "không rõ ngày",
         "evidence": "Nguồn {n}",
+        "summary": "<b>Tóm tắt {label}</b>",
+        "summary_empty": "Không có gì mới trong {label}.",
+        "deals": "<b>Thương vụ lớn nhất</b>",
+        "revenue": "<b>Doanh thu</b>",
+        "valuations": "<b>Định giá</b>",
+        "totals": "<b>Tổng theo công ty</b>",
+        "digest_set": "Bản tin hằng ngày lúc {time} ({tz}).",
+        "digest_off": "Đã dừng bản tin hằng ngày.",
+        "digest_none": "Chưa có bản tin hằng ngày nào.",
     },
 }
 
@@ -120,10 +141,34 @@ def render_alert(
     return "\n".join(lines)
 
 
+def render_summary(summary: Summary, lang: Lang) -> str:
+    """A period's biggest deals, revenue and valuation news and totals per company."""
+    if summary.empty:
+        return alert_text("summary_empty", lang, label=summary.label)
+    lines = [alert_text("summary", lang, label=summary.label)]
+    for key, facts in (
+        ("deals", summary.deals),
+        ("revenue", summary.revenue),
+        ("valuations", summary.valuations),
+    ):
+        if facts:
+            lines.append("")
+            lines.append(_TEXT[lang][key])
+            lines += [f"• {html.escape(fact_summary(fact, lang))}" for fact in facts]
+    totals = {name: group for name, group in summary.totals.items() if group}
+    if totals:
+        lines += ["", _TEXT[lang]["totals"]]
+        for name, group in totals.items():
+            sums = "; ".join(render_total(total, "subject", lang) for total in group)
+            lines.append(f"• {html.escape(name)}: {html.escape(sums)}")
+    return "\n".join(lines)
+
+
 __all__ = [
     "alert_text",
     "describe_subscription",
     "render_alert",
     "render_subscribed",
     "render_subscriptions",
+    "render_summary",
 ]

@@ -10,6 +10,7 @@ from bot.app import BotContext
 from handlers import (
     browse,
     chat,
+    digests,
     facts,
     feeds,
     files,
@@ -35,5 +36,6 @@ def all_handlers() -> list[BaseHandler[Any, BotContext, Any]]:
         *feeds.HANDLERS,
         *ingest.HANDLERS,
         *subscriptions.HANDLERS,
+        *digests.HANDLERS,
         *unknown.HANDLERS,
     ]
