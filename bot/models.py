@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 Kind = Literal[
     "investment", "acquisition", "contract", "commitment", "revenue", "valuation", "share_sale"
@@ -75,6 +75,9 @@ class ArticleMeta(BaseModel):
     language: Language = "en"
     title: str | None = None
     source: str | None = None
+    # The SHA-256 of the article text (web pages, pasted text), by which the same
+    # story is stored once; not part of the JSON record (FACTS.md).
+    text_sha256: str | None = Field(default=None, exclude=True)
 
 
 class ExtractedArticle(BaseModel):

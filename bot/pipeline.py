@@ -29,6 +29,7 @@ from bot.models import Amount, ExtractedArticle, Fact, Failure, IngestReport
 from bot.web import load_html_file
 from storage.alerts import enqueue_alerts
 from storage.db import Database
+from storage.feeds import get_article_id_by_sha
 from storage.queries import UpsertOutcome, get_article_by_sha, insert_article, upsert_fact
 
 logger = logging.getLogger(__name__)
@@ -180,7 +181,8 @@ async def _store_article(db: Database, article: ExtractedArticle) -> _Stored:
     article, warnings = plausible_facts(article)
     facts = article.facts
     async with db.transaction():
-        if await get_article_by_sha(db, article.article.sha256) is not None:
+        meta = article.article
+        if await get_article_id_by_sha(db, meta.sha256, text_sha256=meta.text_sha256) is not None:
             return _Stored(known=True)  # stored meanwhile by another task
         article_id = await insert_article(db, article.article)
         stored = [(fact, await upsert_fact(db, fact, article_id)) for fact in facts]
@@ -190,9 +192,10 @@ async def _store_article(db: Database, article: ExtractedArticle) -> _Stored:
 
 
 async def _ingest_html_file(db: Database, path: Path, *, max_bytes: int) -> _Stored:
-    """Store a saved web page, known by its article text (see :func:`bot.web.text_sha256`)."""
+    """Store a saved web page, known by its bytes or its article text (``text_sha256``)."""
     article = await asyncio.to_thread(load_html_file, path, max_bytes=max_bytes)
-    if await get_article_by_sha(db, article.article.sha256) is not None:
+    meta = article.article
+    if await get_article_id_by_sha(db, meta.sha256, text_sha256=meta.text_sha256) is not None:
         return _Stored(known=True)
     return await _store_article(db, article)
 

@@ -485,15 +485,19 @@ async def fetch_page(web: WebClient, url: str) -> Page:
 
 
 def text_sha256(text: str) -> str:
-    """The SHA-256 a page is known by: that of its article text (UTF-8), not of its HTML,
+    """The SHA-256 of an article's text (UTF-8), the ``text_sha256`` it is also known by,
     so the same article with other ads around it, or at another address, is one article."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def page_article(page: Page, *, path: str, published: str | None = None) -> ExtractedArticle:
+def page_article(
+    page: Page, *, path: str, raw: bytes, published: str | None = None
+) -> ExtractedArticle:
     """The FACTS.md record of a page: its facts read with the page's own date.
 
-    ``published`` is a fallback date (a feed entry's) for a page that states none.
+    ``raw`` is the page as fetched or read (its ``sha256``, FACTS.md); the hash of
+    its text is ``text_sha256``. ``published`` is a fallback date (a feed entry's)
+    for a page that states none.
     """
     when = page.published or published
     language = detect_language(page.text)
@@ -504,7 +508,8 @@ def page_article(page: Page, *, path: str, published: str | None = None) -> Extr
         raise ExtractionError(path, f"extraction failed ({type(exc).__name__})") from exc
     meta = ArticleMeta(
         path=path,
-        sha256=text_sha256(page.text),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        text_sha256=text_sha256(page.text),
         published=when,
         language=language,
         title=page.title,
@@ -529,4 +534,4 @@ def load_html_file(
         raise FileTooLargeError(name, f"over the {max_bytes:,} byte limit")
     if not raw.strip():
         raise EmptyInputError(name, "empty file")
-    return page_article(parse_html(raw, url=name), path=name)
+    return page_article(parse_html(raw, url=name), path=name, raw=raw)

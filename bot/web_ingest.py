@@ -3,7 +3,8 @@
 Each is stored like a file (:mod:`bot.pipeline`): one transaction per
 article, absurd amounts dropped, nothing stored when it fails. A web article
 is known by its canonical URL (checked before fetching) and by the SHA-256
-of its text, so neither the same address nor the same text is stored twice.
+of its text (``text_sha256``; its ``sha256`` is that of the bytes fetched), so
+neither the same address nor the same text is stored twice.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.web import (
     open_web_client,
     page_article,
     parse_html,
+    text_sha256,
 )
 from storage.alerts import enqueue_alerts
 from storage.db import Database
@@ -90,7 +92,7 @@ async def store_extracted(db: Database, article: ExtractedArticle) -> ArticleRes
     meta = article.article
     article, warnings = plausible_facts(article)
     async with db.transaction():
-        known = await get_article_id_by_sha(db, meta.sha256)
+        known = await get_article_id_by_sha(db, meta.sha256, text_sha256=meta.text_sha256)
         if known is None and meta.path.startswith(("http://", "https://")):
             by_path = await get_article_by_path(db, meta.path)
             known = by_path.id if by_path else None
@@ -138,9 +140,12 @@ async def ingest_url(
         check_html(fetched, path)
         page = await asyncio.to_thread(parse_html, fetched.body, url=path, charset=fetched.charset)
         html_done = time.perf_counter()
-        article = await asyncio.to_thread(page_article, page, path=path, published=published)
+        article = await asyncio.to_thread(
+            page_article, page, path=path, raw=fetched.body, published=published
+        )
         facts_done = time.perf_counter()
-        if await get_article_id_by_sha(db, article.article.sha256) is not None:
+        meta = article.article
+        if await get_article_id_by_sha(db, meta.sha256, text_sha256=meta.text_sha256) is not None:
             result = ArticleResult(path=path, status="known", title=page.title)
         else:
             result = await store_extracted(db, article)
@@ -154,8 +159,14 @@ async def ingest_url(
         return failed(path, exc)
 
 
-async def ingest_text(db: Database, text: str, *, path: str) -> ArticleResult:
-    """Store an article given as text (a pasted message, an uploaded ``.txt``)."""
+async def ingest_text(
+    db: Database, text: str, *, path: str, raw: bytes | None = None
+) -> ArticleResult:
+    """Store an article given as text (a pasted message, an uploaded ``.txt``).
+
+    ``raw`` is the document's bytes as uploaded (its ``sha256``); a message's
+    bytes are its text in UTF-8.
+    """
     try:
         words = len(text.split())
         if not words:
@@ -163,12 +174,14 @@ async def ingest_text(db: Database, text: str, *, path: str) -> ArticleResult:
         if words < MIN_ARTICLE_WORDS:
             plural = "word" if words == 1 else "words"
             raise InputError(path, f"too short to be an article ({words} {plural})")
-        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        known = await get_article_id_by_sha(db, sha256)
+        by_text = text_sha256(text)
+        sha256 = by_text if raw is None else hashlib.sha256(raw).hexdigest()
+        known = await get_article_id_by_sha(db, sha256, text_sha256=by_text)
         if known is not None:
             return ArticleResult(path=path, status="known", article_id=known)
         article = await asyncio.to_thread(extract_text, text, path=path, sha256=sha256)
-        return await store_extracted(db, article)
+        meta = article.article.model_copy(update={"text_sha256": by_text})
+        return await store_extracted(db, article.model_copy(update={"article": meta}))
     except DealflowError as exc:
         return failed(path, exc)
 
@@ -177,8 +190,9 @@ async def ingest_html(db: Database, raw: bytes, *, path: str) -> ArticleResult:
     """Store an article given as an HTML document (an uploaded ``.html``)."""
     try:
         page = await asyncio.to_thread(parse_html, raw, url=path)
-        article = await asyncio.to_thread(page_article, page, path=path)
-        known = await get_article_id_by_sha(db, article.article.sha256)
+        article = await asyncio.to_thread(page_article, page, path=path, raw=raw)
+        meta = article.article
+        known = await get_article_id_by_sha(db, meta.sha256, text_sha256=meta.text_sha256)
         if known is not None:
             return ArticleResult(path=path, status="known", article_id=known, title=page.title)
         return await store_extracted(db, article)

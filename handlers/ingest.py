@@ -90,7 +90,7 @@ async def article_document(update: Update, context: BotContext) -> None:
         except UnicodeDecodeError:
             result = ArticleResult(path=path, status="failed", reason="not valid UTF-8 text")
         else:
-            result = await ingest_text(context.db, text, path=path)
+            result = await ingest_text(context.db, text, path=path, raw=data)
     await reply_html(update, render_article_result(result, lang))
 
 

@@ -1,4 +1,4 @@
-"""Queries for articles read from the web and the feeds that bring them (migration 0004)."""
+"""Queries for articles read from the web and the feeds that bring them (migrations 0004, 0007)."""
 
 from __future__ import annotations
 
@@ -37,13 +37,18 @@ async def get_article_by_path(db: Database, path: str) -> StoredArticle | None:
 
 
 _GET_ARTICLE_ID_BY_SHA = """
-SELECT id FROM articles WHERE sha256 = :sha256
+SELECT id FROM articles WHERE sha256 = :sha256 OR text_sha256 = :text_sha256
+ORDER BY id LIMIT 1
 """
 
 
-async def get_article_id_by_sha(db: Database, sha256: str) -> int | None:
-    """The id of the article with this SHA-256, if any."""
-    row = await db.fetchone(_GET_ARTICLE_ID_BY_SHA, {"sha256": sha256})
+async def get_article_id_by_sha(
+    db: Database, sha256: str, *, text_sha256: str | None = None
+) -> int | None:
+    """The id of the article with this SHA-256 (of its raw bytes) or, when given,
+    this SHA-256 of its text (migration 0007), if any."""
+    params = {"sha256": sha256, "text_sha256": text_sha256}
+    row = await db.fetchone(_GET_ARTICLE_ID_BY_SHA, params)
     return None if row is None else int(row["id"])
 
 

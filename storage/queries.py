@@ -62,14 +62,15 @@ async def get_article_by_sha(db: Database, sha256: str) -> StoredArticle | None:
 
 
 _INSERT_ARTICLE = """
-INSERT INTO articles (sha256, path, published, language, title, source, added_at)
-VALUES (:sha256, :path, :published, :language, :title, :source, :added_at)
+INSERT INTO articles (sha256, text_sha256, path, published, language, title, source, added_at)
+VALUES (:sha256, :text_sha256, :path, :published, :language, :title, :source, :added_at)
 """
 
 
 async def insert_article(db: Database, meta: ArticleMeta) -> int:
     """Store an article's metadata and return its id."""
-    result = await db.execute(_INSERT_ARTICLE, {**meta.model_dump(), "added_at": utc_now()})
+    params = {**meta.model_dump(), "text_sha256": meta.text_sha256, "added_at": utc_now()}
+    result = await db.execute(_INSERT_ARTICLE, params)
     assert result.lastrowid is not None
     return result.lastrowid
 

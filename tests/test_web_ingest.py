@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -12,7 +14,7 @@ from webserver import PAGES, Route, WebServer, article_html, serving
 from bot.cli import main
 from bot.web import WebClient, open_web_client
 from bot.web_ingest import ingest_html, ingest_text, ingest_url
-from storage.db import Database
+from storage.db import Database, load_migrations
 from storage.queries import get_stats
 
 
@@ -93,6 +95,46 @@ async def test_the_same_text_at_another_address_adds_nothing(
     assert (await get_stats(db)).articles == 1
 
 
+async def _hashes(db: Database) -> list[tuple[str, str | None]]:
+    rows = await db.fetchall("SELECT sha256, text_sha256 FROM articles ORDER BY id")
+    return [(row["sha256"], row["text_sha256"]) for row in rows]
+
+
+async def test_a_pages_sha256_is_that_of_the_bytes_fetched(
+    db: Database, site: WebServer, client: WebClient
+) -> None:
+    body = (PAGES / "en_article.html").read_bytes()
+    site.routes["/a"] = Route(body)
+    assert (await ingest_url(db, client, site.url("/a"))).status == "new"
+    again = await ingest_url(db, client, site.url("/a?utm_source=x"))
+    assert again.status == "known"
+    [(sha256, by_text)] = await _hashes(db)
+    assert sha256 == hashlib.sha256(body).hexdigest()
+    assert by_text is not None and by_text != sha256
+    assert len(site.hits("/a")) == 1
+
+
+async def test_the_same_text_in_other_html_at_another_address_is_stored_once(
+    db: Database, site: WebServer, client: WebClient
+) -> None:
+    text = ["Microsoft signed a 9.7 billion dollar contract with IREN for cloud capacity."]
+    first = article_html("IREN deal", text)
+    other = first.replace(b"win a trip worth $5,000 today!", b"a new phone for $999!").replace(
+        b"Apple should buy them", b"Google should buy them"
+    )
+    assert other != first
+    site.routes["/news/iren"] = Route(first)
+    site.routes["/amp/iren"] = Route(other)
+    stored = await ingest_url(db, client, site.url("/news/iren"))
+    assert (stored.status, len(stored.facts)) == ("new", 1)
+    assert (await ingest_url(db, client, site.url("/amp/iren"))).status == "known"
+    assert len(site.hits("/amp/iren")) == 1  # fetched: only its text tells it apart
+    assert [sha256 for sha256, _ in await _hashes(db)] == [hashlib.sha256(first).hexdigest()]
+    html = await ingest_html(db, other, path="telegram:1/7/iren.html")
+    assert (html.status, html.article_id) == ("known", stored.article_id)
+    assert (await get_stats(db)).articles == 1
+
+
 async def test_a_failed_page_leaves_the_database_unchanged(
     db: Database, site: WebServer, client: WebClient
 ) -> None:
@@ -132,6 +174,15 @@ async def test_pasted_text_and_documents(db: Database) -> None:
         db, (PAGES / "en_article.html").read_bytes(), path="telegram:1/4/a.html"
     )
     assert page.status == "new" and page.title == "Mistral AI lands a record round led by ASML"
+    again_html = await ingest_html(
+        db, (PAGES / "en_article.html").read_bytes(), path="telegram:1/6/b.html"
+    )
+    assert again_html.status == "known"
+    uploaded = text + " Theo BI"
+    raw = b"\xef\xbb\xbf" + uploaded.encode()  # an uploaded .txt with a byte order mark
+    document = await ingest_text(db, uploaded, path="telegram:1/8/a.txt", raw=raw)
+    assert document.status == "new"
+    assert (await _hashes(db))[-1][0] == hashlib.sha256(raw).hexdigest()
     empty = await ingest_text(db, "   ", path="telegram:1/5")
     assert (empty.status, empty.reason) == ("failed", "no text")
 
@@ -162,7 +213,15 @@ def test_cli_ingests_urls_and_html_files(
     assert main(["ingest", "--db", db, site.url("/en"), str(folder / "vi.html")]) == 0
     assert capsys.readouterr().out.startswith("Articles: 2 read (0 new, 2 already known)")
     assert main(["extract", "--json", str(folder / "vi.html")]) == 0
-    assert '"title": "Nvidia rót 2 tỷ USD vào xAI"' in capsys.readouterr().out
+    [record] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert record["article"]["title"] == "Nvidia rót 2 tỷ USD vào xAI"
+    raw = (folder / "vi.html").read_bytes()
+    assert record["article"]["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert set(record["article"]) == {"path", "sha256", "published", "language", "title", "source"}
+    # the same page saved again with other bytes around the article is known by its text
+    (folder / "vi_copy.html").write_bytes(raw.replace(b"</body>", b"<!-- saved --></body>"))
+    assert main(["ingest", "--db", db, str(folder / "vi_copy.html")]) == 0
+    assert capsys.readouterr().out.startswith("Articles: 1 read (0 new, 1 already known)")
 
 
 def test_cli_refuses_loopback_unless_allowed(
@@ -184,3 +243,19 @@ async def test_a_few_words_are_no_article(db: Database) -> None:
     few = await ingest_text(db, "OpenAI raised money again today", path="telegram:1/10")
     assert few.reason == "too short to be an article (5 words)"
     assert (await get_stats(db)).articles == 0
+
+
+async def test_the_migration_keeps_older_pages_known_by_their_text(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "old.db")
+    try:
+        [new] = [m for m in load_migrations() if m.name.endswith("_article_text_sha256")]
+        await db.migrate([m for m in load_migrations() if m.name < new.name])
+        insert = """INSERT INTO articles (sha256, path, language, added_at)
+                    VALUES (:sha256, :path, 'en', '2025-01-01T00:00:00Z')"""
+        async with db.transaction():
+            for sha256, path in [("a" * 64, "https://x.example/a"), ("b" * 64, "seeds/b.txt")]:
+                await db.execute(insert, {"sha256": sha256, "path": path})
+        await db.migrate()
+        assert await _hashes(db) == [("a" * 64, "a" * 64), ("b" * 64, None)]
+    finally:
+        await db.close()
