@@ -53,7 +53,7 @@ MAX_BACKOFF = 300.0
 #: After this many failed attempts (network errors) an alert is given up as failed.
 MAX_ATTEMPTS = 10
 #: Messages in flight at once, over all chats.
-MAX_IN_FLIGHT = 64
+MAX_IN_FLIGHT = 8
 #: Numbered evidence buttons per row.
 BUTTONS_PER_ROW = 5
 #: Facts shown in one alert at most (a message holds 4,096 characters).
@@ -88,6 +88,8 @@ class Pacer:
         self._last: dict[int, float] = {}
         self._blocked: dict[int, float] = {}
         self._group: dict[int, deque[float]] = {}
+        #: When the soonest busy chat is free again, as of the last :meth:`busy_chats`.
+        self.next_ready = 0.0
 
     def global_wait(self) -> float:
         """Seconds until the global rate lets one more message go (0: now)."""
@@ -110,8 +112,14 @@ class Pacer:
             self._group.pop(chat_id, None)
         for chat_id in [c for c, t in self._blocked.items() if t <= now]:
             del self._blocked[chat_id]
-        chats = set(self._last) | set(self._blocked)
-        return {chat_id for chat_id in chats if self.chat_ready_at(chat_id) > now}
+        busy: set[int] = set()
+        self.next_ready = now + 60.0
+        for chat_id in set(self._last) | set(self._blocked):
+            at = self.chat_ready_at(chat_id)
+            if at > now:
+                busy.add(chat_id)
+                self.next_ready = min(self.next_ready, at)
+        return busy
 
     def take(self, chat_id: int) -> None:
         """Count one message going to ``chat_id`` now."""
@@ -199,9 +207,7 @@ class AlertSender:
                     await asyncio.wait_for(self._wake.wait(), self._idle_wait())
 
     def _idle_wait(self) -> float:
-        busy = self.pacer.busy_chats()
-        now = self.pacer.clock()
-        soonest = min((self.pacer.chat_ready_at(c) - now for c in busy), default=self.poll_seconds)
+        soonest = self.pacer.next_ready - self.pacer.clock()  # as of the last drain_once
         return max(0.01, min(self.poll_seconds, soonest))
 
     async def drain_once(self) -> int:
