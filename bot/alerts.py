@@ -134,6 +134,11 @@ class Pacer:
             while len(window) > self.group_per_minute:
                 window.popleft()
 
+    def take_global(self) -> None:
+        """Count a message sent outside the fan-out (a reply to a user) against the global rate,
+        so that the fan-out waits for it rather than the user."""
+        self._tat = max(self._tat, self.clock()) + 1.0 / self.rate
+
     def block(self, chat_id: int, seconds: float) -> None:
         """Telegram asked to wait ``seconds`` before writing to ``chat_id`` again."""
         self._blocked[chat_id] = max(self._blocked.get(chat_id, 0.0), self.clock() + seconds)
@@ -187,6 +192,10 @@ class AlertSender:
             self._task = None
         if self._sends:
             await asyncio.gather(*self._sends, return_exceptions=True)
+
+    def note_reply(self) -> None:
+        """A user's update arrived: its reply goes first, the fan-out yields one slot."""
+        self.pacer.take_global()
 
     def wake(self) -> None:
         """Look at the outbox now rather than at the next poll."""

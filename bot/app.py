@@ -13,7 +13,14 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    ExtBot,
+    TypeHandler,
+)
 from telegram.request import BaseRequest
 
 from bot import services
@@ -147,6 +154,12 @@ async def _post_shutdown(application: BotApplication) -> None:
         application.bot_data.db = None
 
 
+async def note_update(update: object, context: BotContext) -> None:
+    """Every update may bring a reply: the alert fan-out leaves it a slot of the global rate."""
+    if context.bot_data.alerts is not None:
+        context.bot_data.alerts.note_reply()
+
+
 async def error_handler(update: object, context: BotContext) -> None:
     """Answer a user's mistake politely; log everything else with its traceback.
 
@@ -210,6 +223,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     application: BotApplication = builder.build()
     application.bot_data.settings = settings
+    application.add_handler(TypeHandler(Update, note_update), group=-1)
     application.add_handlers(all_handlers())
     application.add_error_handler(error_handler)
     schedule_feed_polling(application)

@@ -7,12 +7,14 @@ import itertools
 import json
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from factories import make_fact, make_meta
 from fakebotapi import Failure, FakeBotAPI, Request
 from telegram import Bot
 from telegram.request import HTTPXRequest
+from telegram_harness import running_bot
 
 from bot.alerts import AlertSender, Pacer
 from bot.models import ExtractedArticle
@@ -266,3 +268,20 @@ async def test_network_errors_are_retried_with_backoff(
         await sender.stop()
     first, second = api.calls("sendMessage", chat_id=5)
     assert first.status == 502 and second.at - first.at >= 1.9  # 2 s after the first failure
+
+
+def test_replies_to_users_push_the_fan_out_back() -> None:
+    clock = FakeClock()
+    pacer = Pacer(rate=10, burst=1, clock=clock)
+    assert pacer.global_wait() == 0
+    pacer.take_global()  # a reply to a user went out
+    assert pacer.global_wait() == pytest.approx(0.1)
+
+
+async def test_a_users_update_takes_a_slot_from_the_fan_out(tmp_path: Path) -> None:
+    async with running_bot(tmp_path / "d.db", DEALFLOW_ALERT_RATE=1) as harness:
+        sender = harness.application.bot_data.alerts
+        assert sender is not None
+        assert sender.pacer.global_wait() == 0
+        await harness.send("/subscriptions")
+        assert sender.pacer.global_wait() > 0.5
