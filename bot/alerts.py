@@ -193,6 +193,19 @@ class AlertSender:
         if self._sends:
             await asyncio.gather(*self._sends, return_exceptions=True)
 
+    async def wait_turn(self, chat_id: int) -> None:
+        """Wait until ``chat_id`` may get a message within the limits, and count it
+        (for messages sent outside the outbox, such as digests)."""
+        while True:
+            now = self.pacer.clock()
+            wait = max(self.pacer.chat_ready_at(chat_id) - now, self.pacer.global_wait())
+            if chat_id in self._in_flight:
+                wait = max(wait, 0.05)
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
+        self.pacer.take(chat_id)
+
     def note_reply(self) -> None:
         """A user's update arrived: its reply goes first, the fan-out yields one slot."""
         self.pacer.take_global()

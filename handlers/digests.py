@@ -60,6 +60,8 @@ async def send_digests_job(context: BotContext) -> None:
     for due in await digests.claim_due_digests(db, datetime.now(UTC)):
         chat_id = due.schedule.chat_id
         lang = await services.chat_language(db, chat_id, None)
+        if context.bot_data.alerts is not None:  # within the same limits as alerts
+            await context.bot_data.alerts.wait_turn(chat_id)
         try:
             await context.bot.send_message(
                 chat_id,

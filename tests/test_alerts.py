@@ -285,3 +285,20 @@ async def test_a_users_update_takes_a_slot_from_the_fan_out(tmp_path: Path) -> N
         assert sender.pacer.global_wait() == 0
         await harness.send("/subscriptions")
         assert sender.pacer.global_wait() > 0.5
+
+
+async def test_wait_turn_keeps_other_messages_within_the_limits(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    sender = AlertSender(db, None, rate=1000, pacer=Pacer(rate=1000, clock=clock))  # type: ignore[arg-type]
+    await sender.wait_turn(5)  # free: no wait
+    sleeps: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock.now += seconds
+
+    monkeypatch.setattr("bot.alerts.asyncio.sleep", fake_sleep)
+    await sender.wait_turn(5)  # one message per second to one chat
+    assert sum(sleeps) == pytest.approx(1.0)
