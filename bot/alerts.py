@@ -294,6 +294,13 @@ class AlertSender:
                 await alerts.mark_failed(self.db, row.id, str(exc))
                 await alerts.deactivate_chat(self.db, row.chat_id, "chat inactive")
         except BadRequest as exc:
+            if row.thread_id is not None and "thread not found" in str(exc).lower():
+                log.info(
+                    "topic %s of chat %s is gone; alerting the chat", row.thread_id, row.chat_id
+                )
+                async with self.db.transaction():
+                    await alerts.drop_thread(self.db, row.chat_id, row.thread_id)
+                return
             log.warning("alert %s to chat %s refused: %s", row.id, row.chat_id, exc)
             async with self.db.transaction():
                 await alerts.mark_failed(self.db, row.id, str(exc))

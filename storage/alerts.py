@@ -373,3 +373,22 @@ async def count_outbox(db: Database) -> dict[str, int]:
     """How many alerts are pending, sent and failed."""
     rows = await db.fetchall("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
     return {row["state"]: row["n"] for row in rows}
+
+
+async def drop_thread(db: Database, chat_id: int, thread_id: int) -> None:
+    """A forum topic was deleted: its subscriptions and pending alerts go to the chat itself."""
+    params = {"chat_id": chat_id, "thread_id": thread_id}
+    await db.execute(
+        """
+        UPDATE subscriptions SET thread_id = NULL
+        WHERE chat_id = :chat_id AND thread_id = :thread_id
+        """,
+        params,
+    )
+    await db.execute(
+        """
+        UPDATE outbox SET thread_id = NULL
+        WHERE chat_id = :chat_id AND thread_id = :thread_id AND state = 'pending'
+        """,
+        params,
+    )

@@ -302,3 +302,34 @@ async def test_wait_turn_keeps_other_messages_within_the_limits(
     monkeypatch.setattr("bot.alerts.asyncio.sleep", fake_sleep)
     await sender.wait_turn(5)  # one message per second to one chat
     assert sum(sleeps) == pytest.approx(1.0)
+
+
+async def test_a_deleted_topic_sends_to_the_chat_itself(
+    api: FakeBotAPI, bot: Bot, db: Database
+) -> None:
+    api.group_chat(-100500)
+    api.fail(-100500, Failure.bad_request("message thread not found"), times=1)
+    async with db.transaction():
+        await alerts.add_subscription(
+            db,
+            -100500,
+            thread_id=9,
+            company_keys=None,
+            company_names=None,
+            kinds=None,
+            min_value=None,
+            min_currency=None,
+            created_by=None,
+        )
+    await store(db, "a", "OpenAI")
+    sender = AlertSender(db, bot, rate=100, poll_seconds=0.1)
+    sender.start()
+    try:
+        await api.wait_until(lambda: sent_ok(api) or None, within=10, what="the alert")
+    finally:
+        await sender.stop()
+    first, second = api.calls("sendMessage", chat_id=-100500)
+    assert first.params.get("message_thread_id") == 9
+    assert "message_thread_id" not in second.params and second.status == 200
+    (sub,) = await alerts.list_subscriptions(db, -100500)
+    assert sub.thread_id is None
