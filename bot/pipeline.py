@@ -30,7 +30,7 @@ from bot.web import load_html_file
 from storage.alerts import enqueue_alerts
 from storage.db import Database
 from storage.feeds import get_article_id_by_sha
-from storage.queries import UpsertOutcome, get_article_by_sha, insert_article, upsert_fact
+from storage.queries import UpsertOutcome, get_article_by_sha, insert_article, upsert_facts
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +185,8 @@ async def _store_article(db: Database, article: ExtractedArticle) -> _Stored:
         if await get_article_id_by_sha(db, meta.sha256, text_sha256=meta.text_sha256) is not None:
             return _Stored(known=True)  # stored meanwhile by another task
         article_id = await insert_article(db, article.article)
-        stored = [(fact, await upsert_fact(db, fact, article_id)) for fact in facts]
+        written = await upsert_facts(db, facts, article_id)
+        stored = list(zip(facts, written, strict=True))
         outcomes = Counter(outcome for _, outcome in stored)
         await enqueue_alerts(db, article_id, stored)
     return _Stored(known=False, outcomes=outcomes, warnings=warnings)

@@ -36,7 +36,7 @@ from bot.web import (
 from storage.alerts import enqueue_alerts
 from storage.db import Database
 from storage.feeds import get_article_by_path, get_article_id_by_sha
-from storage.queries import UpsertOutcome, insert_article, upsert_fact
+from storage.queries import UpsertOutcome, insert_article, upsert_facts
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,8 @@ async def store_extracted(db: Database, article: ExtractedArticle) -> ArticleRes
         if known is not None:  # stored meanwhile by another task
             return ArticleResult(path=meta.path, status="known", article_id=known, title=meta.title)
         article_id = await insert_article(db, meta)
-        stored = [(fact, await upsert_fact(db, fact, article_id)) for fact in article.facts]
+        written = await upsert_facts(db, article.facts, article_id)
+        stored = list(zip(article.facts, written, strict=True))
         outcomes = Counter(outcome for _, outcome in stored)
         await enqueue_alerts(db, article_id, stored)
     return ArticleResult(

@@ -9,6 +9,7 @@ sender (:mod:`bot.alerts`) drains the outbox; each row moves from
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -202,37 +203,44 @@ async def enqueue_alerts(
     not alert). Run it inside the transaction that stored them; return how
     many rows were queued.
     """
-    facts: list[dict[str, Any]] = []
-    changes: dict[str, dict[str, Any]] = {}
-    for fact, outcome in stored:
-        if outcome == "merged":
-            continue
-        key = merge_key(fact)
-        row = await db.fetchone(_FIND_FACT_ID, key)
-        if row is None:  # pragma: no cover - upsert_fact has just written it
-            continue
-        fact_id = int(row["id"])
-        facts.append({**key, "id": fact_id, "value": fact.amount.value})
-        if outcome == "updated":
-            before = await db.fetchone(
-                _STATUS_BEFORE, {"fact_id": fact_id, "article_id": article_id}
-            )
-            changes[str(fact_id)] = {
-                "status_before": before["status"] if before else None,
-                "status": fact.status,
-            }
-    if not facts:
+    now = utc_now()
+
+    def write(conn: sqlite3.Connection) -> int:  # one hand-off for the whole article
+        facts: list[dict[str, Any]] = []
+        changes: dict[str, dict[str, Any]] = {}
+        for fact, outcome in stored:
+            if outcome == "merged":
+                continue
+            key = merge_key(fact)
+            row = conn.execute(_FIND_FACT_ID, key).fetchone()
+            if row is None:  # pragma: no cover - upsert_fact has just written it
+                continue
+            fact_id = int(row["id"])
+            facts.append({**key, "id": fact_id, "value": fact.amount.value})
+            if outcome == "updated":
+                before = conn.execute(
+                    _STATUS_BEFORE, {"fact_id": fact_id, "article_id": article_id}
+                ).fetchone()
+                changes[str(fact_id)] = {
+                    "status_before": before["status"] if before else None,
+                    "status": fact.status,
+                }
+        if not facts:
+            return 0
+        cursor = conn.execute(
+            _ENQUEUE,
+            {
+                "article_id": article_id,
+                "facts": json.dumps(facts),
+                "changes": json.dumps(changes),
+                "now": now,
+            },
+        )
+        return cursor.rowcount
+
+    if all(outcome == "merged" for _, outcome in stored):
         return 0
-    result = await db.execute(
-        _ENQUEUE,
-        {
-            "article_id": article_id,
-            "facts": json.dumps(facts),
-            "changes": json.dumps(changes),
-            "now": utc_now(),
-        },
-    )
-    return result.rowcount
+    return await db.run_write(write)
 
 
 # --- draining the outbox ------------------------------------------------------------------------

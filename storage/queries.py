@@ -88,10 +88,10 @@ WHERE kind = :kind
 _INSERT_FACT = """
 INSERT INTO facts (
     kind, subject, counterparty, currency, value, metric, status, qualifier, date,
-    first_seen, updated_at, subject_key, counterparty_key, value_key
+    effective_date, first_seen, updated_at, subject_key, counterparty_key, value_key
 ) VALUES (
     :kind, :subject, :counterparty, :currency, :value, :metric, :status, :qualifier, :date,
-    :now, :now, :subject_key, :counterparty_key, :value_key
+    :effective_date, :now, :now, :subject_key, :counterparty_key, :value_key
 )
 """
 
@@ -131,20 +131,60 @@ SET status = :status,
 WHERE id = :fact_id
 """
 
+_ARTICLE_PUBLISHED = """
+SELECT published FROM articles WHERE id = :article_id
+"""
+
+
+async def upsert_facts(db: Database, facts: Sequence[Fact], article_id: int) -> list[UpsertOutcome]:
+    """Record that an article states these facts, in order; idempotent on the merge key.
+
+    Each outcome is ``"new"`` for a fact not seen before, ``"merged"`` when the
+    article becomes one more source of a known fact, and ``"updated"`` when it
+    also changes the fact's latest status, qualifier or date. Each source keeps
+    its own statement, so earlier states stay visible as history.
+
+    All the statements run in one call on the connection's thread
+    (:meth:`Database.run_write`), inside the caller's transaction.
+    """
+    if not facts:
+        return []
+    now = utc_now()
+
+    def write(conn: sqlite3.Connection) -> list[UpsertOutcome]:
+        row = conn.execute(_ARTICLE_PUBLISHED, {"article_id": article_id}).fetchone()
+        published = None if row is None else row["published"]
+        return [_upsert_fact(conn, fact, article_id, published, now) for fact in facts]
+
+    return await db.run_write(write)
+
 
 async def upsert_fact(db: Database, fact: Fact, article_id: int) -> UpsertOutcome:
-    """Record that an article states a fact; idempotent on the merge key.
+    """Record that an article states a fact (see :func:`upsert_facts`)."""
+    (outcome,) = await upsert_facts(db, [fact], article_id)
+    return outcome
 
-    Returns ``"new"`` for a fact not seen before, ``"merged"`` when the article
-    becomes one more source of a known fact, and ``"updated"`` when it also
-    changes the fact's latest status, qualifier or date. Each source keeps its
-    own statement, so earlier states stay visible as history.
+
+def _upsert_fact(
+    conn: sqlite3.Connection, fact: Fact, article_id: int, published: str | None, now: str
+) -> UpsertOutcome:
+    """One fact of :func:`upsert_facts`, on the connection's thread.
+
+    A new fact has this article as its only source, so its latest state is
+    the statement itself (:data:`_LATEST_STATE` would give the same) and it is
+    written whole at once; a known one gets the source, then its state again.
     """
     key = merge_key(fact)
-    now = utc_now()
-    row = await db.fetchone(_FIND_FACT, key)
+    source = {
+        "article_id": article_id,
+        "evidence": fact.evidence,
+        "qualifier": fact.amount.qualifier,
+        "status": fact.status,
+        "date": fact.date,
+    }
+    row = conn.execute(_FIND_FACT, key).fetchone()
     if row is None:
-        result = await db.execute(
+        cursor = conn.execute(
             _INSERT_FACT,
             {
                 **key,
@@ -155,34 +195,19 @@ async def upsert_fact(db: Database, fact: Fact, article_id: int) -> UpsertOutcom
                 "status": fact.status,
                 "qualifier": fact.amount.qualifier,
                 "date": fact.date,
+                "effective_date": fact.date if fact.date is not None else published,
                 "now": now,
             },
         )
-        assert result.lastrowid is not None
-        fact_id = result.lastrowid
-        before = (fact.status, fact.amount.qualifier, fact.date)
-    else:
-        fact_id = row["id"]
-        before = (row["status"], row["qualifier"], row["date"])
-    await db.execute(
-        _INSERT_SOURCE,
-        {
-            "fact_id": fact_id,
-            "article_id": article_id,
-            "evidence": fact.evidence,
-            "qualifier": fact.amount.qualifier,
-            "status": fact.status,
-            "date": fact.date,
-        },
-    )
-    state = await db.fetchone(_LATEST_STATE, {"fact_id": fact_id})
-    assert state is not None
-    changed = (state["status"], state["qualifier"], state["date"]) != before
-    await db.execute(
-        _UPDATE_STATE, {**dict(state), "changed": changed, "now": now, "fact_id": fact_id}
-    )
-    if row is None:
+        assert cursor.lastrowid is not None
+        conn.execute(_INSERT_SOURCE, {**source, "fact_id": cursor.lastrowid})
         return "new"
+    fact_id = row["id"]
+    before = (row["status"], row["qualifier"], row["date"])
+    conn.execute(_INSERT_SOURCE, {**source, "fact_id": fact_id})
+    state = conn.execute(_LATEST_STATE, {"fact_id": fact_id}).fetchone()
+    changed = (state["status"], state["qualifier"], state["date"]) != before
+    conn.execute(_UPDATE_STATE, {**dict(state), "changed": changed, "now": now, "fact_id": fact_id})
     return "updated" if changed else "merged"
 
 

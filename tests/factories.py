@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
-from bot.models import STATUS_KINDS, Amount, ArticleMeta, Fact, FactSource, StoredFact
+from bot.models import KINDS, STATUS_KINDS, Amount, ArticleMeta, Fact, FactSource, StoredFact
 from storage.db import Database
-from storage.queries import insert_article, upsert_fact
+from storage.queries import insert_article, upsert_fact, upsert_facts
 
 
 def make_fact(
@@ -95,3 +96,49 @@ async def store_article(
         for fact in facts:
             await upsert_fact(db, fact, article_id)
     return article_id
+
+
+#: Spellings that fold alike ("Open AI"), aliases (NVDA), accents, and a long tail.
+TIED_NAMES = (
+    "OpenAI", "Open AI", "Nvidia", "NVDA", "Alphabet", "Google", "Bảo Việt", "Bao Viet",
+    "Reka", "Sao Mai AI", "xAI", "Quantix Labs",
+)  # fmt: skip
+TIED_DATES = (None, "2025", "2025-11", "2025-11-20", "2025-12-01", "2026-01-05")
+TIED_PUBLISHED = (None, "2025-10-01", "2025-11-20", "2025-12-17", "2026-01-05")
+
+
+def random_articles(seed: int, n_articles: int = 70) -> list[tuple[str | None, list[Fact]]]:
+    """Articles (published date, facts) over few names, values and dates, so that equal
+    dates and values, missing and partial dates, restated facts and status changes abound."""
+    rng = random.Random(seed)
+    articles = []
+    for _ in range(n_articles):
+        facts = []
+        for _ in range(rng.randint(0, 7)):
+            kind = rng.choice(KINDS)
+            facts.append(
+                make_fact(
+                    kind=kind,
+                    subject=rng.choice(TIED_NAMES),
+                    counterparty=rng.choice((None, *TIED_NAMES)) if rng.random() < 0.8 else None,
+                    value=rng.choice((5e8, 1e9, 2e9, 2e9, 7.5e9)),
+                    currency=rng.choice(("USD", "USD", "VND")),
+                    qualifier=rng.choice(("exact", "exact", "about", "up_to")),
+                    status=rng.choice((None, "announced", "completed", "in_talks"))
+                    if kind in STATUS_KINDS
+                    else None,
+                    date=rng.choice(TIED_DATES),
+                )
+            )
+        articles.append((rng.choice(TIED_PUBLISHED), facts))
+    return articles
+
+
+async def store_articles(
+    db: Database, articles: list[tuple[str | None, list[Fact]]], prefix: str = "r"
+) -> None:
+    """Store :func:`random_articles`, one transaction each, as the pipeline does."""
+    for number, (published, facts) in enumerate(articles):
+        async with db.transaction():
+            article_id = await insert_article(db, make_meta(f"{prefix}{number}", published))
+            await upsert_facts(db, facts, article_id)

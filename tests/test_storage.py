@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
-from factories import make_fact, make_meta
+from factories import make_fact, make_meta, random_articles
 
 from bot.errors import StorageError
 from storage.db import Database, Migration, load_migrations, split_statements
@@ -18,6 +20,7 @@ from storage.queries import (
     list_companies,
     list_facts,
     upsert_fact,
+    upsert_facts,
 )
 
 
@@ -91,6 +94,25 @@ async def test_concurrent_transactions_take_turns(db: Database) -> None:
 async def test_storage_errors_are_wrapped(db: Database) -> None:
     with pytest.raises(StorageError, match="no such table"):
         await db.fetchall("SELECT * FROM nowhere")
+
+
+async def test_run_write_only_inside_a_transaction(db: Database) -> None:
+    with pytest.raises(StorageError, match=r"inside db\.transaction"):
+        await db.run_write(lambda conn: conn.execute("SELECT 1"))
+
+
+async def test_run_write_failing_midway_rolls_the_whole_transaction_back(db: Database) -> None:
+    def half(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO chats (id, type, updated_at) VALUES (1, 'private', 'now')")
+        conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+    with pytest.raises(StorageError, match="no such table"):
+        async with db.transaction():
+            await db.execute("INSERT INTO chats (id, type, updated_at) VALUES (2, 'private', 'x')")
+            await db.run_write(half)
+    assert await db.fetchall("SELECT id FROM chats") == []
+    async with db.transaction():  # the connection is usable again
+        assert await db.run_write(lambda conn: conn.execute("SELECT 41 + 1").fetchone()[0]) == 42
 
 
 # --- migrations ---------------------------------------------------------------------
@@ -377,3 +399,66 @@ async def test_list_companies_counts_each_role(db: Database) -> None:
     companies = {c.name: (c.as_subject, c.as_counterparty) for c in await list_companies(db)}
     assert companies == {"OpenAI": (4, 0), "Amazon": (0, 2), "Anthropic": (1, 0), "AWS": (0, 1)}
     assert (await list_companies(db))[0].name == "OpenAI"
+
+
+# --- writing an article's facts in one hand-off ----------------------------------------
+
+
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows upserts write, without the clock columns."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            "facts": conn.execute(
+                "SELECT id, kind, subject, counterparty, currency, value, metric, status,"
+                " qualifier, date, effective_date, subject_key, counterparty_key, value_key"
+                " FROM facts ORDER BY id"
+            ).fetchall(),
+            "sources": conn.execute("SELECT * FROM fact_sources ORDER BY 1, 2").fetchall(),
+            "search": conn.execute("SELECT rowid, * FROM fact_search ORDER BY rowid").fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+async def test_upsert_facts_writes_what_one_upsert_at_a_time_writes(tmp_path: Path) -> None:
+    articles = random_articles(seed=11, n_articles=50)
+    outcomes: list[list[str]] = []
+    for name in ("batch", "single"):
+        db = await Database.open(tmp_path / f"{name}.db")
+        await db.migrate()
+        got = []
+        for number, (published, facts) in enumerate(articles):
+            async with db.transaction():
+                article_id = await insert_article(db, make_meta(f"r{number}", published))
+                if name == "batch":
+                    got.extend(await upsert_facts(db, facts, article_id))
+                else:
+                    got.extend([await upsert_fact(db, f, article_id) for f in facts])
+        outcomes.append(got)
+        await db.close()
+    assert outcomes[0] == outcomes[1]
+    assert {"new", "merged", "updated"} <= set(outcomes[0])
+    assert dump(tmp_path / "batch.db") == dump(tmp_path / "single.db")
+
+
+async def test_a_new_fact_is_written_with_its_state(db: Database) -> None:
+    async with db.transaction():
+        article_id = await insert_article(db, make_meta("a", "2025-12-17"))
+        outcomes = await upsert_facts(
+            db,
+            [
+                make_fact(date=None),
+                make_fact(value=2e9, date="2025-11"),
+                make_fact(),  # stated twice by one article: one source
+            ],
+            article_id,
+        )
+    assert outcomes == ["new", "new", "merged"]
+    rows = await db.fetchall("SELECT effective_date FROM facts ORDER BY id")
+    assert [r["effective_date"] for r in rows] == ["2025-12-17", "2025-11"]
+    assert (await get_stats(db)).sources == 2
+
+
+async def test_upsert_facts_with_nothing_to_write_does_nothing(db: Database) -> None:
+    assert await upsert_facts(db, [], 1) == []  # not even outside a transaction
