@@ -211,18 +211,94 @@ def _upsert_fact(
     return "updated" if changed else "merged"
 
 
+# --- choosing facts for a listing ------------------------------------------------------------
+#
+# Listings run newest first, then biggest: effective_date DESC (NULL sorts
+# lowest, so facts with no date come last), value DESC, id DESC. The index
+# facts_effective_date (effective_date, value, and the rowid) read backwards
+# is that order, so a listing of all facts reads its first rows and stops.
+# Kinds are tested as ``+kind``: the unary plus keeps SQLite from choosing
+# the kind index (and sorting every fact of those kinds) over the others.
+#
+# A company's facts come from two indexes, as subject and as counterparty
+# (migration 0008), which hold every column the listings filter and sort on:
+# each branch is sorted and cut to the :newest rows a page can need from the
+# index alone, then the two are merged. A filter absent from a query is
+# absent from its SQL, rather than written as ``(:x IS NULL OR ...)``, which
+# would hide the indexes from SQLite: :func:`_matching` and :func:`_matched`
+# put statements together from the fixed fragments below, so the SQL text
+# depends only on which filters are given. Values are always parameters.
+
+_ORDER = "effective_date DESC, value DESC, id DESC"
+_BY_KIND = "+kind IN (SELECT value FROM json_each(:kinds))"
+# A partial date matches when its period reaches :since ("2025-11" for "2025-11-20").
+_SINCE = "effective_date >= substr(:since, 1, length(effective_date))"
+_MIN_VALUE = "value >= :min_value"
+_AS_SUBJECT = "subject_key IN (SELECT value FROM json_each(:company_keys))"
+_AS_COUNTERPARTY = "counterparty_key IN (SELECT value FROM json_each(:company_keys))"
+
+# The :newest first facts matching some conditions (-1: all of them).
+_NEWEST = """
+SELECT {columns} FROM facts
+WHERE {conditions}
+ORDER BY effective_date DESC, value DESC, id DESC
+LIMIT :newest
+"""
+
+
+def _filters(*, kinds: bool, since: bool, min_value: bool) -> list[str]:
+    return [
+        fragment
+        for fragment, given in ((_BY_KIND, kinds), (_SINCE, since), (_MIN_VALUE, min_value))
+        if given
+    ]
+
+
+def _branch(columns: str, role: str, filters: list[str]) -> str:
+    """One role's part of a company's facts, sorted and cut on its own."""
+    newest = _NEWEST.format(columns=columns, conditions=" AND ".join([role, *filters]))
+    return f"SELECT {columns} FROM ({newest})"  # noqa: S608 -- fixed fragments only
+
+
+def _matching(
+    *, kinds: bool = False, company: bool = False, since: bool = False, min_value: bool = False
+) -> str:
+    """The WHERE condition choosing the facts to list, for a query that sorts and cuts them.
+
+    With ``company`` it is ``id IN (<as subject> UNION ALL <as counterparty>)``,
+    each part at most ``:newest`` facts (-1: all of them) in listing order.
+    Parameters: ``:kinds``, ``:company_keys``, ``:since``, ``:min_value``,
+    ``:newest``, as chosen.
+    """
+    filters = _filters(kinds=kinds, since=since, min_value=min_value)
+    if not company:
+        return " AND ".join(filters) or "1"
+    branches = [_branch("id", role, filters) for role in (_AS_SUBJECT, _AS_COUNTERPARTY)]
+    return f"id IN ({' UNION ALL '.join(branches)})"
+
+
+def _matched(columns: str, *, kinds: bool = False, company: bool = False) -> str:
+    """A SELECT of ``columns`` of the ``:newest`` first facts matching, in listing order.
+
+    ``columns`` must include id, effective_date and value. For a company each
+    branch reads only its index, which holds every column the listings use,
+    and UNION drops a fact found in both.
+    """
+    filters = _filters(kinds=kinds, since=False, min_value=False)
+    if not company:
+        return _NEWEST.format(columns=columns, conditions=" AND ".join(filters) or "1")
+    subject, counterparty = (
+        _branch(columns, role, filters) for role in (_AS_SUBJECT, _AS_COUNTERPARTY)
+    )
+    return f"{subject} UNION {counterparty} ORDER BY {_ORDER} LIMIT :newest"
+
+
 _LIST_FACTS = """
 SELECT id, kind, subject, counterparty, currency, value, metric, status, qualifier, date,
        first_seen
 FROM facts
-WHERE (:kinds IS NULL OR kind IN (SELECT value FROM json_each(:kinds)))
-  AND (:company_keys IS NULL
-       OR subject_key IN (SELECT value FROM json_each(:company_keys))
-       OR counterparty_key IN (SELECT value FROM json_each(:company_keys)))
-  AND (:since IS NULL OR effective_date >= substr(:since, 1, length(effective_date)))
-  AND (:min_value IS NULL OR value >= :min_value)
-  AND (:fact_id IS NULL OR id = :fact_id)
-ORDER BY effective_date IS NULL, effective_date DESC, value DESC, id DESC
+WHERE {matching}
+ORDER BY effective_date DESC, value DESC, id DESC
 LIMIT :limit OFFSET :offset
 """
 
@@ -246,36 +322,41 @@ async def list_facts(
     ``since="2025-11-20"``). ``min_value`` compares raw values in each fact's
     own currency.
     """
-    return await _select_facts(
-        db,
+    sql = _LIST_FACTS.format(
+        matching=_matching(
+            kinds=kinds is not None,
+            company=companies is not None,
+            since=since is not None,
+            min_value=min_value is not None,
+        )
+    )
+    rows = await db.fetchall(
+        sql,
         {
             "kinds": None if kinds is None else json.dumps(list(kinds)),
-            "company_keys": (
-                None if companies is None else json.dumps([fold_name(c) for c in companies])
-            ),
+            "company_keys": _company_keys(companies),
             "since": since,
             "min_value": min_value,
-            "fact_id": None,
+            "newest": -1 if limit is None else limit + offset,
             "limit": -1 if limit is None else limit,
             "offset": offset,
         },
     )
+    return await _attach_sources(db, rows)
+
+
+_GET_FACT = """
+SELECT id, kind, subject, counterparty, currency, value, metric, status, qualifier, date,
+       first_seen
+FROM facts
+WHERE id = :fact_id
+"""
 
 
 async def get_fact(db: Database, fact_id: int) -> StoredFact | None:
     """Return one stored fact with its sources, or None."""
-    facts = await _select_facts(
-        db,
-        {
-            "kinds": None,
-            "company_keys": None,
-            "since": None,
-            "min_value": None,
-            "fact_id": fact_id,
-            "limit": 1,
-            "offset": 0,
-        },
-    )
+    row = await db.fetchone(_GET_FACT, {"fact_id": fact_id})
+    facts = [] if row is None else await _attach_sources(db, [row])
     return facts[0] if facts else None
 
 
@@ -287,11 +368,6 @@ JOIN articles AS a ON a.id = fs.article_id
 WHERE fs.fact_id IN (SELECT value FROM json_each(:fact_ids))
 ORDER BY fs.fact_id, COALESCE(a.published, ''), a.id
 """
-
-
-async def _select_facts(db: Database, params: dict[str, Any]) -> list[StoredFact]:
-    """Run :data:`_LIST_FACTS` and attach every fact's sources with one more query."""
-    return await _attach_sources(db, await db.fetchall(_LIST_FACTS, params))
 
 
 async def _attach_sources(db: Database, rows: Sequence[sqlite3.Row]) -> list[StoredFact]:
@@ -400,9 +476,18 @@ _COUNT_LISTING = """
 SELECT COUNT(*) AS n
 FROM facts
 WHERE kind IN (SELECT value FROM json_each(:kinds))
-  AND (:company_keys IS NULL
-       OR subject_key IN (SELECT value FROM json_each(:company_keys))
-       OR counterparty_key IN (SELECT value FROM json_each(:company_keys)))
+"""
+
+# Each fact once: those naming the company as subject, then those naming it
+# only as the other party. Both counts are read from the indexes alone.
+_COUNT_COMPANY_LISTING = """
+SELECT (SELECT COUNT(*) FROM facts
+        WHERE subject_key IN (SELECT value FROM json_each(:company_keys))
+          AND +kind IN (SELECT value FROM json_each(:kinds)))
+     + (SELECT COUNT(*) FROM facts
+        WHERE counterparty_key IN (SELECT value FROM json_each(:company_keys))
+          AND +kind IN (SELECT value FROM json_each(:kinds))
+          AND subject_key NOT IN (SELECT value FROM json_each(:company_keys))) AS n
 """
 
 
@@ -411,7 +496,8 @@ async def count_listing(
 ) -> int:
     """Count the facts of some kinds, optionally naming one of ``companies`` as either party."""
     row = await db.fetchone(
-        _COUNT_LISTING, {"kinds": json.dumps(list(kinds)), "company_keys": _company_keys(companies)}
+        _COUNT_LISTING if companies is None else _COUNT_COMPANY_LISTING,
+        {"kinds": json.dumps(list(kinds)), "company_keys": _company_keys(companies)},
     )
     return 0 if row is None else int(row["n"])
 
@@ -421,16 +507,7 @@ async def count_listing(
 # Each company's facts stay together, so a page can say where a company's list
 # goes on and where it ends.
 _LIST_GROUPED = """
-WITH matched AS (
-    SELECT id, subject_key, value, effective_date
-    FROM facts
-    WHERE kind IN (SELECT value FROM json_each(:kinds))
-      AND (:company_keys IS NULL
-           OR subject_key IN (SELECT value FROM json_each(:company_keys))
-           OR counterparty_key IN (SELECT value FROM json_each(:company_keys)))
-    ORDER BY effective_date DESC, value DESC, id DESC
-    LIMIT :newest
-),
+WITH matched AS ({matched}),
 ranked AS (
     SELECT id, subject_key,
            MAX(COALESCE(effective_date, '')) OVER company AS company_date,
@@ -460,7 +537,13 @@ async def list_grouped_facts(
 ) -> list[ListedFact]:
     """A page of the ``newest`` facts matching, grouped by company (see :data:`_LIST_GROUPED`)."""
     rows = await db.fetchall(
-        _LIST_GROUPED,
+        _LIST_GROUPED.format(
+            matched=_matched(
+                "id, subject_key, value, effective_date",
+                kinds=True,
+                company=companies is not None,
+            )
+        ),
         {
             "kinds": json.dumps(list(kinds)),
             "company_keys": _company_keys(companies),
@@ -492,16 +575,7 @@ WHERE id IN (SELECT value FROM json_each(:fact_ids))
 # kinds only, per kind and currency; an estimate is any amount not exact or
 # any deal not completed.
 _SUM_BY_SUBJECT = """
-WITH matched AS (
-    SELECT subject_key, kind, currency, value, qualifier, status
-    FROM facts
-    WHERE kind IN (SELECT value FROM json_each(:kinds))
-      AND (:company_keys IS NULL
-           OR subject_key IN (SELECT value FROM json_each(:company_keys))
-           OR counterparty_key IN (SELECT value FROM json_each(:company_keys)))
-    ORDER BY effective_date DESC, value DESC, id DESC
-    LIMIT :newest
-)
+WITH matched AS ({matched})
 SELECT subject_key AS grp, kind, currency, SUM(value) AS value, COUNT(*) AS count,
        MAX(qualifier <> 'exact' OR COALESCE(status, 'completed') <> 'completed')
            AS includes_estimates
@@ -513,16 +587,22 @@ GROUP BY grp, kind, currency
 
 # Per role of the company: its own deals, then those it is the other party to.
 _SUM_BY_ROLE = """
-SELECT CASE WHEN subject_key IN (SELECT value FROM json_each(:company_keys))
-            THEN 'subject' ELSE 'counterparty' END AS grp,
-       kind, currency, SUM(value) AS value, COUNT(*) AS count,
+SELECT 'subject' AS grp, kind, currency, SUM(value) AS value, COUNT(*) AS count,
        MAX(qualifier <> 'exact' OR COALESCE(status, 'completed') <> 'completed')
            AS includes_estimates
 FROM facts
-WHERE kind IN (SELECT value FROM json_each(:kinds))
-  AND (subject_key IN (SELECT value FROM json_each(:company_keys))
-       OR counterparty_key IN (SELECT value FROM json_each(:company_keys)))
-GROUP BY grp, kind, currency
+WHERE subject_key IN (SELECT value FROM json_each(:company_keys))
+  AND +kind IN (SELECT value FROM json_each(:kinds))
+GROUP BY kind, currency
+UNION ALL
+SELECT 'counterparty' AS grp, kind, currency, SUM(value) AS value, COUNT(*) AS count,
+       MAX(qualifier <> 'exact' OR COALESCE(status, 'completed') <> 'completed')
+           AS includes_estimates
+FROM facts
+WHERE counterparty_key IN (SELECT value FROM json_each(:company_keys))
+  AND +kind IN (SELECT value FROM json_each(:kinds))
+  AND subject_key NOT IN (SELECT value FROM json_each(:company_keys))
+GROUP BY kind, currency
 """
 
 
@@ -560,7 +640,13 @@ async def sum_deals_by_subject(
     if not deal_kinds or not subject_keys:
         return {}
     rows = await db.fetchall(
-        _SUM_BY_SUBJECT,
+        _SUM_BY_SUBJECT.format(
+            matched=_matched(
+                "id, subject_key, kind, currency, value, qualifier, status, effective_date",
+                kinds=True,
+                company=companies is not None,
+            )
+        ),
         {
             "kinds": json.dumps(list(kinds)),
             "deal_kinds": json.dumps(deal_kinds),
@@ -585,12 +671,11 @@ async def sum_company_deals(
 
 
 _COUNT_COMPANY = """
-SELECT COALESCE(SUM(subject_key IN (SELECT value FROM json_each(:company_keys))), 0) AS subject,
-       COALESCE(SUM(subject_key NOT IN (SELECT value FROM json_each(:company_keys))), 0)
-           AS counterparty
-FROM facts
-WHERE subject_key IN (SELECT value FROM json_each(:company_keys))
-   OR counterparty_key IN (SELECT value FROM json_each(:company_keys))
+SELECT (SELECT COUNT(*) FROM facts
+        WHERE subject_key IN (SELECT value FROM json_each(:company_keys))) AS subject,
+       (SELECT COUNT(*) FROM facts
+        WHERE counterparty_key IN (SELECT value FROM json_each(:company_keys))
+          AND subject_key NOT IN (SELECT value FROM json_each(:company_keys))) AS counterparty
 """
 
 
@@ -602,11 +687,25 @@ async def count_company_facts(db: Database, companies: Collection[str]) -> tuple
 
 
 # Its own facts first, then those it is party to; biggest first, then newest.
+# Each part is cut to the :newest rows a page can reach before they are merged.
 _LIST_COMPANY = """
-SELECT id, subject_key IN (SELECT value FROM json_each(:company_keys)) AS own
-FROM facts
-WHERE subject_key IN (SELECT value FROM json_each(:company_keys))
-   OR counterparty_key IN (SELECT value FROM json_each(:company_keys))
+WITH own AS (
+    SELECT id, 1 AS own, value, effective_date
+    FROM facts
+    WHERE subject_key IN (SELECT value FROM json_each(:company_keys))
+    ORDER BY value DESC, effective_date DESC, id DESC
+    LIMIT :newest
+),
+other AS (
+    SELECT id, 0 AS own, value, effective_date
+    FROM facts
+    WHERE counterparty_key IN (SELECT value FROM json_each(:company_keys))
+      AND subject_key NOT IN (SELECT value FROM json_each(:company_keys))
+    ORDER BY value DESC, effective_date DESC, id DESC
+    LIMIT :newest
+)
+SELECT id, own
+FROM (SELECT * FROM own UNION ALL SELECT * FROM other)
 ORDER BY own DESC, value DESC, effective_date DESC, id DESC
 LIMIT :limit OFFSET :offset
 """
@@ -618,7 +717,12 @@ async def list_company_facts(
     """One page of a company's fact ids, each with whether the company is its subject."""
     rows = await db.fetchall(
         _LIST_COMPANY,
-        {"company_keys": _company_keys(companies), "limit": limit, "offset": offset},
+        {
+            "company_keys": _company_keys(companies),
+            "newest": limit + offset,
+            "limit": limit,
+            "offset": offset,
+        },
     )
     return [(row["id"], bool(row["own"])) for row in rows]
 
