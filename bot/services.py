@@ -113,8 +113,7 @@ async def resolve_company(db: Database, name: str) -> CompanyMatch:
     names = await queries.list_company_names(db, alias_keys(name))
     suggestion = None
     if not names:
-        companies = await queries.list_companies(db)
-        by_key = {company.key: company.name for company in companies}
+        by_key = await queries.list_company_keys(db)
         close = difflib.get_close_matches(fold_name(name), by_key, n=1, cutoff=0.6)
         suggestion = by_key[close[0]] if close else None
     return CompanyMatch(query=name, names=names, suggestion=suggestion)

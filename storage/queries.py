@@ -398,17 +398,11 @@ def _stored_fact(row: sqlite3.Row, sources: Sequence[FactSource]) -> StoredFact:
     )
 
 
+# The companies table (migration 0009) is kept by triggers on facts.
 _LIST_COMPANIES = """
-WITH names (key, name, as_subject, as_counterparty) AS (
-    SELECT subject_key, subject, 1, 0 FROM facts
-    UNION ALL
-    SELECT counterparty_key, counterparty, 0, 1 FROM facts WHERE counterparty IS NOT NULL
-)
-SELECT key, MIN(name) AS name, SUM(as_subject) AS as_subject,
-       SUM(as_counterparty) AS as_counterparty
-FROM names
-GROUP BY key
-ORDER BY COUNT(*) DESC, name
+SELECT key, name, as_subject, as_counterparty
+FROM companies
+ORDER BY as_subject + as_counterparty DESC, name, key
 """
 
 
@@ -418,25 +412,31 @@ async def list_companies(db: Database) -> list[Company]:
     return [Company.model_validate(dict(row)) for row in rows]
 
 
+_LIST_COMPANY_KEYS = """
+SELECT key, name FROM companies
+"""
+
+
+async def list_company_keys(db: Database) -> dict[str, str]:
+    """Every company's folded key with its stored name (as :func:`list_companies`), unordered.
+
+    The cheap form for looking up near misses: no models, no sorting.
+    """
+    return {row["key"]: row["name"] for row in await db.fetchall(_LIST_COMPANY_KEYS)}
+
+
 _COMPANIES_BY_KEYS = """
-WITH names (key, name) AS (
-    SELECT subject_key, subject FROM facts
-    WHERE subject_key IN (SELECT value FROM json_each(:keys))
-    UNION ALL
-    SELECT counterparty_key, counterparty FROM facts
-    WHERE counterparty_key IN (SELECT value FROM json_each(:keys))
-)
-SELECT key, MIN(name) AS name
-FROM names
-GROUP BY key
-ORDER BY COUNT(*) DESC, name
+SELECT name
+FROM companies
+WHERE key IN (SELECT value FROM json_each(:keys))
+ORDER BY as_subject + as_counterparty DESC, name, key
 """
 
 
 async def list_company_names(db: Database, keys: Collection[str]) -> list[str]:
     """The stored spellings of the companies with these folded keys, most often named first.
 
-    The same names and order :func:`list_companies` gives for those keys, from the indexes.
+    The same names and order :func:`list_companies` gives for those keys.
     """
     rows = await db.fetchall(_COMPANIES_BY_KEYS, {"keys": json.dumps(sorted(keys))})
     return [row["name"] for row in rows]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from factories import random_articles, store_articles
 from bot.models import DEAL_KINDS, Kind
 from bot.names import fold_name
 from storage import queries
-from storage.db import Database
+from storage.db import Database, load_migrations
 
 # --- the reference: the statements before migration 0008 ------------------------------------
 
@@ -38,6 +39,33 @@ WHERE (:kinds IS NULL OR kind IN (SELECT value FROM json_each(:kinds)))
   AND (:fact_id IS NULL OR id = :fact_id)
 ORDER BY effective_date IS NULL, effective_date DESC, value DESC, id DESC
 LIMIT :limit OFFSET :offset
+"""
+
+OLD_LIST_COMPANIES = """
+WITH names (key, name, as_subject, as_counterparty) AS (
+    SELECT subject_key, subject, 1, 0 FROM facts
+    UNION ALL
+    SELECT counterparty_key, counterparty, 0, 1 FROM facts WHERE counterparty IS NOT NULL
+)
+SELECT key, MIN(name) AS name, SUM(as_subject) AS as_subject,
+       SUM(as_counterparty) AS as_counterparty
+FROM names
+GROUP BY key
+ORDER BY COUNT(*) DESC, name
+"""
+
+OLD_COMPANIES_BY_KEYS = """
+WITH names (key, name) AS (
+    SELECT subject_key, subject FROM facts
+    WHERE subject_key IN (SELECT value FROM json_each(:keys))
+    UNION ALL
+    SELECT counterparty_key, counterparty FROM facts
+    WHERE counterparty_key IN (SELECT value FROM json_each(:keys))
+)
+SELECT key, MIN(name) AS name
+FROM names
+GROUP BY key
+ORDER BY COUNT(*) DESC, name
 """
 
 OLD_COUNT_LISTING = """
@@ -275,6 +303,62 @@ async def test_company_page_queries_match_the_old_sql(tied: Database) -> None:
         assert await queries.sum_company_deals(tied, companies) == expected
 
 
+# --- the companies table (migration 0009) --------------------------------------------------------
+
+
+async def old_companies(db: Database) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in await db.fetchall(OLD_LIST_COMPANIES)]
+
+
+async def new_companies(db: Database) -> list[tuple[Any, ...]]:
+    return [
+        (c.key, c.name, c.as_subject, c.as_counterparty) for c in await queries.list_companies(db)
+    ]
+
+
+async def test_companies_follow_inserts_updates_and_deletes(tied: Database) -> None:
+    assert await new_companies(tied) == await old_companies(tied)
+    assert await queries.list_company_keys(tied) == {
+        key: name for key, name, *_ in await old_companies(tied)
+    }
+    for name_keys in (["openai"], ["nvidia", "nvda"], ["baoviet"], ["nobody"], []):
+        rows = await tied.fetchall(OLD_COMPANIES_BY_KEYS, {"keys": json.dumps(name_keys)})
+        assert await queries.list_company_names(tied, name_keys) == [r["name"] for r in rows]
+    async with tied.transaction():
+        # rename the smallest spelling away (the name is looked for again), swap roles,
+        # drop counterparties, delete facts, and every fact naming one company
+        await tied.execute("UPDATE facts SET subject = 'OpenAI' WHERE subject = 'Open AI'")
+        await tied.execute(
+            "UPDATE OR IGNORE facts SET subject = counterparty, subject_key = counterparty_key,"
+            " counterparty = subject, counterparty_key = subject_key"
+            " WHERE counterparty IS NOT NULL AND id % 3 = 0"
+        )
+        await tied.execute(
+            "UPDATE OR IGNORE facts SET counterparty = NULL, counterparty_key = '' WHERE id % 5 = 0"
+        )
+        await tied.execute(
+            "DELETE FROM facts"
+            " WHERE subject_key = 'quantixlabs' OR counterparty_key = 'quantixlabs' OR id % 7 = 0"
+        )
+    companies = await new_companies(tied)
+    assert companies == await old_companies(tied)
+    assert "quantixlabs" not in {key for key, *_ in companies}
+    assert ("openai", "Open AI") in {(key, name) for key, name, *_ in companies}  # as counterparty
+
+
+async def test_companies_are_filled_from_the_facts_already_stored(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "old.db")
+    try:
+        before = [m for m in load_migrations() if m.name < "0009"]
+        await db.migrate(before)
+        # facts stored by the code of before (no companies table to keep yet)
+        await store_articles(db, random_articles(seed=3, n_articles=30))
+        assert await db.migrate() == [m.name for m in load_migrations() if m.name >= "0009"]
+        assert await new_companies(db) == await old_companies(db)
+    finally:
+        await db.close()
+
+
 # --- the plans: the indexes are used ------------------------------------------------------------
 
 
@@ -317,3 +401,8 @@ async def test_listing_a_company_reads_only_its_indexes(db: Database) -> None:
         detail = await plan(db, sql, LIST_PARAMS)
         assert "facts_subject_listing" in detail and "facts_counterparty_listing" in detail, sql
         assert "SCAN facts" not in detail, detail
+
+
+async def test_looking_up_a_company_does_not_read_the_facts(db: Database) -> None:
+    for sql in (queries._COMPANIES_BY_KEYS, queries._LIST_COMPANY_KEYS):
+        assert "facts" not in await plan(db, sql, {"keys": "[]"})
