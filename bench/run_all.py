@@ -4,7 +4,7 @@ Each runs in its own process (``make bench`` calls this), so one's memory and
 caches do not colour the next. Exits non-zero if any benchmark crashed; a
 missed target is a figure to read, not a failure.
 
-    .venv/bin/python bench/run_all.py [extract ingest query web]
+    .venv/bin/python bench/run_all.py [extract ingest query bot web]
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("extract", "ingest", "query", "web")
+BENCHMARKS = ("extract", "ingest", "query", "bot", "web")
 
 
 def main(argv: list[str] | None = None) -> int:
