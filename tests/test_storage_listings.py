@@ -383,6 +383,15 @@ async def test_listing_all_deals_reads_the_date_index_in_order(db: Database) -> 
     detail = await plan(db, sql, LIST_PARAMS)
     assert "SCAN facts USING INDEX facts_effective_date" in detail
     assert "TEMP B-TREE" not in detail
+    for template in (queries._LIST_GROUPED, queries._SUM_BY_SUBJECT):  # the bot's /deals pages
+        matched = queries._matched(
+            "id, subject_key, kind, currency, value, qualifier, status, effective_date", kinds=True
+        )
+        params = {**LIST_PARAMS, "deal_kinds": "[]", "subject_keys": "[]"}
+        detail = await plan(db, template.format(matched=matched), params)
+        assert "SCAN facts USING INDEX facts_effective_date" in detail
+        # the sorts left are the window's and the page's, over the 500 rows at most
+        assert "FOR ORDER BY" not in detail.split("SCAN facts USING INDEX")[0]
 
 
 async def test_listing_a_company_reads_only_its_indexes(db: Database) -> None:
