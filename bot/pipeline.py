@@ -10,7 +10,6 @@ import asyncio
 import hashlib
 import logging
 import math
-import stat
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,10 +20,10 @@ from bot.errors import (
     EmptyInputError,
     EncodingError,
     ExtractionError,
-    FileTooLargeError,
     InputError,
 )
 from bot.extract import extract_article
+from bot.files import read_limited
 from bot.models import Amount, ExtractedArticle, Fact, Failure, IngestReport
 from bot.web import load_html_file
 from storage.alerts import enqueue_alerts
@@ -56,20 +55,7 @@ def read_article_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -
     most ``max_bytes`` long; otherwise an :class:`InputError` says why.
     """
     name = str(path)
-    try:
-        info = Path(path).stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(name, "is a folder" if stat.S_ISDIR(info.st_mode) else "not a file")
-        if info.st_size > max_bytes:
-            raise FileTooLargeError(name, f"{info.st_size:,} bytes, over the {max_bytes:,} limit")
-        with Path(path).open("rb") as file:
-            raw = file.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot read ({exc.strerror})") from None
-    if len(raw) > max_bytes:
-        raise FileTooLargeError(name, f"over the {max_bytes:,} byte limit")
+    raw = read_limited(path, max_bytes)
     if b"\0" in raw:
         raise EncodingError(name, "binary file (contains NUL bytes)")
     try:

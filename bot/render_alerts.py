@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.models import DEAL_KINDS, Amount, StoredArticle, StoredFact
 from bot.render import Lang, fact_summary, format_amount, render_total
+from bot.render_html import format_escaped
 from storage.alerts import Subscription
 
 if TYPE_CHECKING:
@@ -76,8 +77,7 @@ _TEXT: dict[Lang, dict[str, str]] = {
 
 def alert_text(key: str, lang: Lang, **values: object) -> str:
     """One of this module's messages, with ``values`` escaped into it."""
-    escaped = {name: html.escape(str(value)) for name, value in values.items()}
-    return _TEXT[lang][key].format(**escaped)
+    return format_escaped(_TEXT[lang][key], **values)
 
 
 def describe_subscription(sub: Subscription, lang: Lang) -> str:

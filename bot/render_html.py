@@ -253,10 +253,14 @@ _ARGS: dict[Lang, dict[str, str]] = {
 }
 
 
+def format_escaped(template: str, **values: object) -> str:
+    """An HTML ``template`` with every value escaped into it."""
+    return template.format(**{name: html.escape(str(value)) for name, value in values.items()})
+
+
 def render_message(key: str, lang: Lang, **values: object) -> str:
     """One of this module's messages as HTML, with ``values`` escaped into it."""
-    escaped = {name: html.escape(str(value)) for name, value in values.items()}
-    return _TEXT[lang][key].format(**escaped)
+    return format_escaped(_TEXT[lang][key], **values)
 
 
 def usage_message(key: str, lang: Lang, **values: object) -> str:

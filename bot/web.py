@@ -45,10 +45,10 @@ from bot.errors import (
     ExtractionError,
     FetchError,
     FileTooLargeError,
-    InputError,
 )
 from bot.extract import extract_facts
 from bot.extract.text import detect_language
+from bot.files import read_limited
 from bot.models import ArticleMeta, ExtractedArticle
 
 logger = logging.getLogger(__name__)
@@ -523,15 +523,7 @@ def load_html_file(
 ) -> ExtractedArticle:
     """Read a saved ``.html`` page and extract its article and facts."""
     name = str(path)
-    try:
-        with Path(path).open("rb") as file:
-            raw = file.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot read ({exc.strerror})") from None
-    if len(raw) > max_bytes:
-        raise FileTooLargeError(name, f"over the {max_bytes:,} byte limit")
+    raw = read_limited(path, max_bytes)
     if not raw.strip():
         raise EmptyInputError(name, "empty file")
     return page_article(parse_html(raw, url=name), path=name, raw=raw)
