@@ -7,9 +7,10 @@ room). :class:`AlertSender` is a task started in ``post_init`` and stopped in
 ``post_shutdown``; it polls the outbox every ``DEALFLOW_ALERT_POLL_SECONDS``,
 so alerts queued by another process (``dealflow ingest``) go out too.
 
-Delivery: a row is marked ``sent`` right after Telegram accepts the message.
-A crash between the two repeats that one message; since one chat has at
-most one message in flight, that is at most one repeat per chat.
+Delivery: a row is marked ``sent`` after Telegram accepts the message, in
+batches (one transaction for the messages accepted within ``MARK_DELAY``). A
+chat stays busy until its mark is written, so a crash in between repeats at
+most that one message per chat.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ BUTTONS_PER_ROW = 5
 MAX_FACTS = 12
 #: Rendered alerts kept for reuse.
 RENDER_CACHE = 256
+#: Accepted messages are marked sent together, at most this many seconds later.
+MARK_DELAY = 0.05
 
 
 class Pacer:
@@ -178,6 +181,9 @@ class AlertSender:
         self._task: asyncio.Task[None] | None = None
         #: Alerts rendered lately: most chats get the same text for one article.
         self._rendered: dict[RenderKey, Rendered] = {}
+        #: Alerts Telegram accepted that are not marked sent yet: (row id, chat id).
+        self._accepted: list[tuple[int, int]] = []
+        self._marking: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         """Start draining in the background."""
@@ -192,6 +198,14 @@ class AlertSender:
             self._task = None
         if self._sends:
             await asyncio.gather(*self._sends, return_exceptions=True)
+        if self._marking is not None:
+            self._marking.cancel()
+            await asyncio.gather(self._marking, return_exceptions=True)
+            self._marking = None
+        try:
+            await self._mark_accepted()
+        except Exception:
+            log.exception("could not mark %d sent alerts; they may repeat", len(self._accepted))
 
     async def wait_turn(self, chat_id: int) -> None:
         """Wait until ``chat_id`` may get a message within the limits, and count it
@@ -255,21 +269,56 @@ class AlertSender:
         return started
 
     async def _send(self, row: OutboxRow) -> None:
+        accepted = False
         try:
-            await self._deliver(row)
+            accepted = await self._deliver(row)
         except Exception:
             log.exception("alert %s to chat %s failed unexpectedly", row.id, row.chat_id)
         finally:
-            self._in_flight.discard(row.chat_id)
             self._slots.release()
+            if accepted:
+                self._accept(row)  # the chat stays busy until the mark is written
+            else:
+                self._in_flight.discard(row.chat_id)
             self.wake()
 
-    async def _deliver(self, row: OutboxRow) -> None:
+    def _accept(self, row: OutboxRow) -> None:
+        """Telegram took ``row``'s message: mark it sent with the others of the moment."""
+        self._accepted.append((row.id, row.chat_id))
+        if self._marking is None:
+            self._marking = asyncio.create_task(self._mark_soon(), name="alert-marks")
+
+    async def _mark_soon(self) -> None:
+        while self._accepted:
+            await asyncio.sleep(MARK_DELAY)
+            try:
+                await self._mark_accepted()
+            except Exception:
+                log.exception("marking %d alerts sent failed; trying again", len(self._accepted))
+        self._marking = None
+
+    async def _mark_accepted(self) -> None:
+        """Mark every accepted alert sent, in one transaction, and free their chats."""
+        batch, self._accepted = self._accepted, []
+        if not batch:
+            return
+        try:
+            async with self.db.transaction():
+                await alerts.mark_sent(self.db, [row_id for row_id, _ in batch])
+        except BaseException:
+            self._accepted[:0] = batch  # still busy: never sent twice while running
+            raise
+        for _, chat_id in batch:
+            self._in_flight.discard(chat_id)
+        self.wake()
+
+    async def _deliver(self, row: OutboxRow) -> bool:
+        """Send ``row``'s alert; True when Telegram accepted it (the caller marks it sent)."""
         text, markup = await self._render(row)
         if text is None:
             async with self.db.transaction():
                 await alerts.mark_failed(self.db, row.id, "article or facts gone")
-            return
+            return False
         try:
             await self.bot.send_message(
                 row.chat_id,
@@ -300,7 +349,7 @@ class AlertSender:
                 )
                 async with self.db.transaction():
                     await alerts.drop_thread(self.db, row.chat_id, row.thread_id)
-                return
+                return False
             log.warning("alert %s to chat %s refused: %s", row.id, row.chat_id, exc)
             async with self.db.transaction():
                 await alerts.mark_failed(self.db, row.id, str(exc))
@@ -315,12 +364,11 @@ class AlertSender:
                         self.db, row.id, at=self.wall() + delay, reason=str(exc)
                     )
         else:
-            async with self.db.transaction():
-                await alerts.mark_sent(self.db, row.id)
+            return True
+        return False
 
     async def _render(self, row: OutboxRow) -> tuple[str | None, InlineKeyboardMarkup | None]:
-        chat = await queries.get_chat(self.db, row.chat_id)
-        lang: Lang = chat.lang if chat is not None and chat.lang in LANGS else "en"
+        lang: Lang = row.lang if row.lang in LANGS else "en"
         key = (row.article_id, row.fact_ids, json.dumps(row.changes, sort_keys=True), lang)
         cached = self._rendered.get(key)
         if cached is None:

@@ -47,6 +47,8 @@ class OutboxRow:
     fact_ids: tuple[int, ...]
     changes: dict[int, dict[str, Any]]
     attempts: int
+    #: The chat's language as stored (``en``, ``vi``), or None when it has not chosen.
+    lang: str | None = None
 
 
 def filter_key(
@@ -246,15 +248,15 @@ async def enqueue_alerts(
 # --- draining the outbox ------------------------------------------------------------------------
 
 _DUE = """
-SELECT id, chat_id, thread_id, article_id, fact_ids, changes, attempts
-FROM outbox
-WHERE id IN (
+SELECT outbox.id, chat_id, thread_id, article_id, fact_ids, changes, attempts, chats.lang
+FROM outbox LEFT JOIN chats ON chats.id = outbox.chat_id
+WHERE outbox.id IN (
     SELECT MIN(id) FROM outbox
     WHERE state = 'pending' AND next_attempt_at <= :now
       AND chat_id NOT IN (SELECT value FROM json_each(:busy))
     GROUP BY chat_id
 )
-ORDER BY id
+ORDER BY outbox.id
 LIMIT :limit
 """
 
@@ -273,6 +275,7 @@ async def list_due_alerts(
             fact_ids=tuple(json.loads(row["fact_ids"])),
             changes={int(k): v for k, v in json.loads(row["changes"]).items()},
             attempts=row["attempts"],
+            lang=row["lang"],
         )
         for row in rows
     ]
@@ -284,15 +287,22 @@ async def next_due_time(db: Database) -> float | None:
     return None if row is None or row["at"] is None else float(row["at"])
 
 
-async def mark_sent(db: Database, row_id: int) -> None:
-    """Telegram accepted the alert."""
-    await db.execute(
-        """
-        UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = :now, last_error = NULL
-        WHERE id = :id
-        """,
-        {"id": row_id, "now": utc_now()},
-    )
+async def mark_sent(db: Database, row_ids: Collection[int]) -> None:
+    """Telegram accepted these alerts (one statement for a batch of them)."""
+    now = utc_now()
+    params = [{"id": row_id, "now": now} for row_id in row_ids]
+
+    def write(conn: sqlite3.Connection) -> None:
+        conn.executemany(
+            """
+            UPDATE outbox
+            SET state = 'sent', attempts = attempts + 1, sent_at = :now, last_error = NULL
+            WHERE id = :id
+            """,
+            params,
+        )
+
+    await db.run_write(write)
 
 
 async def mark_failed(db: Database, row_id: int, reason: str) -> None:

@@ -19,7 +19,7 @@ from telegram_harness import running_bot
 from bot.alerts import AlertSender, Pacer
 from bot.models import ExtractedArticle
 from bot.pipeline import _store_article
-from storage import alerts
+from storage import alerts, queries
 from storage.db import Database
 
 TOKEN = "123:TEST"
@@ -231,6 +231,51 @@ async def test_alert_shows_facts_source_and_evidence_button(
     assert "OpenAI" in request.text and "2025-12-17" in request.text
     (fact_id,) = [row["id"] for row in await db.fetchall("SELECT id FROM facts")]
     assert [b["callback_data"] for b in request.buttons] == [f"s:{fact_id}"]
+
+
+async def test_alerts_speak_the_language_each_chat_chose(
+    api: FakeBotAPI, bot: Bot, db: Database
+) -> None:
+    for chat_id in (5, 6):
+        api.private_chat(api.user(chat_id))
+    async with db.transaction():
+        await queries.set_chat_lang(db, 5, type="private", title=None, lang="vi")
+    await subscribe_all(db, [5, 6])
+    await store(db, "a", "OpenAI")
+    sender = AlertSender(db, bot, rate=100, poll_seconds=0.1)
+    sender.start()
+    try:
+        vi = await api.wait_for_request("sendMessage", chat_id=5)
+        en = await api.wait_for_request("sendMessage", chat_id=6)
+    finally:
+        await sender.stop()
+    assert "10 tỷ USD" in vi.text and "$10B" not in vi.text
+    assert "$10B" in en.text
+
+
+async def test_accepted_alerts_are_marked_together_and_their_chats_wait_for_the_mark(
+    api: FakeBotAPI, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.alerts.MARK_DELAY", 60.0)  # no mark is written while running
+    chats = [5, 6, 7]
+    for chat_id in chats:
+        api.private_chat(api.user(chat_id))
+    await subscribe_all(db, chats)
+    await store(db, "a", "OpenAI")
+    sender = AlertSender(db, bot, rate=100, poll_seconds=0.1)
+    sender.start()
+    try:
+        await api.wait_until(lambda: len(sent_ok(api)) == 3 or None, within=10, what="3 alerts")
+        await store(db, "b", "Anthropic")  # a second alert for every chat, due at once
+        sender.wake()
+        await asyncio.sleep(1.5)  # past the 1 s per-chat interval
+        states = [row["state"] for row in await db.fetchall("SELECT state FROM outbox")]
+        assert states == ["pending"] * 6  # accepted, not marked yet: no chat gets the next one
+        assert len(sent_ok(api)) == 3
+    finally:
+        await sender.stop()
+    rows = await db.fetchall("SELECT article_id, state FROM outbox ORDER BY id")
+    assert [row["state"] for row in rows] == ["sent"] * 3 + ["pending"] * 3  # stop wrote the marks
 
 
 async def test_bad_request_fails_the_row_once_with_its_reason(
