@@ -49,13 +49,13 @@ class RedactSecrets(logging.Filter):
 def redact_logs(secrets: Iterable[str]) -> RedactSecrets:
     """Install a :class:`RedactSecrets` on every root handler; return it.
 
-    Call it after logging is configured. Loggers that print request URLs
-    (httpx, httpcore) are also held at WARNING, so their lines are not even
+    Call it after logging is configured. Loggers that may print request URLs
+    (aiohttp, httpx, httpcore) are also held at WARNING, so their lines are not even
     made at the usual levels.
     """
     redactor = RedactSecrets(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)
-    for name in ("httpx", "httpcore"):
+    for name in ("aiohttp", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
     return redactor

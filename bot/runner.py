@@ -6,6 +6,9 @@ the database, registers the commands and logs who the bot is), fetch
 updates until SIGINT, SIGTERM or SIGABRT, then stop and call
 ``post_shutdown`` (which closes the database).
 
+The HTTP layer is :class:`~bot.aiohttp_request.AiohttpRequest` (one pool for
+calls, one connection for ``getUpdates``), shut down here however the run ends.
+
 The Bot API address comes from the settings (``TELEGRAM_API_URL``,
 ``TELEGRAM_FILE_URL``); python-telegram-bot appends the token to both, as a
 self-hosted Bot API server expects.
@@ -21,6 +24,7 @@ from urllib.parse import urlsplit
 from telegram.constants import UpdateType
 from telegram.error import InvalidToken, TelegramError
 
+from bot.aiohttp_request import AiohttpRequest
 from bot.app import build_application
 from bot.errors import DealflowError, UsageError
 from bot.redact import RedactSecrets
@@ -85,15 +89,19 @@ def run_bot(settings: Settings, options: RunOptions) -> None:
             "`dealflow chat` runs without one"
         )
     redactor = RedactSecrets(secrets_of(settings, options))
-    application = build_application(settings)
-    # run_polling/run_webhook take the current event loop and close it when done
-    asyncio.set_event_loop(asyncio.new_event_loop())
+    requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
+    application = build_application(settings, request=requests[0], get_updates_request=requests[1])
+    # run_polling/run_webhook take the current event loop; it is closed here, after the
+    # HTTP sessions (PTB leaves them open when it fails to start, e.g. on a rejected token)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     try:
         if options.webhook is None:
             log.info("fetching updates by long polling from %s", settings.telegram_api_url)
             application.run_polling(
                 allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=options.drop_pending_updates,
+                close_loop=False,
             )
         else:
             hook = options.webhook
@@ -106,6 +114,7 @@ def run_bot(settings: Settings, options: RunOptions) -> None:
                 secret_token=hook.secret_token,
                 allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=options.drop_pending_updates,
+                close_loop=False,
             )
     except InvalidToken:
         raise DealflowError(
@@ -118,5 +127,8 @@ def run_bot(settings: Settings, options: RunOptions) -> None:
     except OSError as exc:  # the webhook's port is taken, or the address is not ours
         raise DealflowError(f"cannot serve the webhook: {exc}") from None
     finally:
+        for request in requests:
+            loop.run_until_complete(request.shutdown())
+        loop.close()
         asyncio.set_event_loop(None)
     log.info("stopped")
