@@ -108,7 +108,10 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("sources", "Các bài viết và câu trích dẫn của một dữ kiện"),
         ("chart", "Biểu đồ dòng thời gian của một công ty"),
         ("export", "Xuất dữ kiện ra tệp CSV"),
-        ("subscribe", "Nhận thông báo dữ kiện mới: [công ty] [deals|revenue|valuation] [>1B]"),
+        (
+            "subscribe",
+            "Nhận thông báo dữ kiện mới: [công ty] [thương vụ|doanh thu|định giá] [>1 tỷ USD]",
+        ),
         ("subscriptions", "Các đăng ký của cuộc trò chuyện này"),
         ("unsubscribe", "Huỷ một hoặc tất cả đăng ký"),
         ("digest", "Bản tin hằng ngày: daily HH:MM [múi giờ], hoặc off"),

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
 #: Longest headline or lede shown in an alert, in characters.
 HEADLINE = 200
+#: The words a subscription's kinds are listed with (the ones ``/subscribe`` reads).
+_KIND_WORDS: dict[Lang, dict[str, str]] = {
+    "en": {"deals": "deals", "revenue": "revenue", "valuation": "valuation"},
+    "vi": {"deals": "thương vụ", "revenue": "doanh thu", "valuation": "định giá"},
+}
 
 _TEXT: dict[Lang, dict[str, str]] = {
     "en": {
@@ -49,7 +54,10 @@ _TEXT: dict[Lang, dict[str, str]] = {
         "everything": "mọi dữ kiện mới",
         "subscribed": "Đã đăng ký: {what}. Thông báo sẽ đến đây khi có bài báo mới phù hợp.",
         "already": "Đã đăng ký từ trước: {what}.",
-        "none": "Chưa có đăng ký nào. Thử /subscribe, /subscribe OpenAI hoặc /subscribe deals >1B.",
+        "none": (
+            "Chưa có đăng ký nào. Thử /subscribe, /subscribe OpenAI"
+            " hoặc /subscribe thương vụ >1 tỷ USD."
+        ),
         "list": "<b>Đăng ký</b>",
         "admins_only": "Chỉ quản trị viên của nhóm mới được thay đổi đăng ký.",
         "confirm_all": "Xoá cả {n} đăng ký của cuộc trò chuyện này?",
@@ -89,7 +97,7 @@ def describe_subscription(sub: Subscription, lang: Lang) -> str:
         kinds = set(sub.kinds)
         words = ["deals"] if kinds >= set(DEAL_KINDS) else []
         words += sorted(kinds - set(DEAL_KINDS)) if words else sorted(kinds)
-        parts.append(", ".join(words))
+        parts.append(", ".join(_KIND_WORDS[lang].get(word, word) for word in words))
     if sub.min_value is not None:
         amount = Amount(value=sub.min_value, currency=sub.min_currency or "USD")
         parts.append("≥ " + format_amount(amount, lang))

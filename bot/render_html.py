@@ -66,6 +66,10 @@ _TEXT: dict[Lang, dict[str, str]] = {
         ),
         "help_title": "<b>Commands</b>",
         "help_sources": "Tap a number under a list to see the sources of that fact.",
+        "help_subscribe": (
+            "    kinds in English or Vietnamese: deals (thương vụ, giao dịch, đầu tư),"
+            " revenue (doanh thu), valuation (định giá)"
+        ),
         "help_admin": (
             "/stats — what the store holds (admins only)\n"
             "/feeds [add URL | remove N] — the news feeds read (admins only)\n"
@@ -151,6 +155,10 @@ _TEXT: dict[Lang, dict[str, str]] = {
         ),
         "help_title": "<b>Các lệnh</b>",
         "help_sources": "Bấm một số dưới danh sách để xem nguồn của dữ kiện đó.",
+        "help_subscribe": (
+            "    loại, tiếng Việt hoặc tiếng Anh: thương vụ (giao dịch, đầu tư, deals),"
+            " doanh thu (revenue), định giá (valuation)"
+        ),
         "help_admin": (
             "/stats — dữ liệu đang lưu (chỉ quản trị viên)\n"
             "/feeds [add URL | remove N] — các nguồn tin được đọc (chỉ quản trị viên)\n"
@@ -305,6 +313,8 @@ def render_help(commands: Sequence[tuple[str, str]], lang: Lang, *, admin: bool 
         args = _ARGS[lang].get(name)
         usage = f"/{name} {args}" if args else f"/{name}"
         lines.append(f"{html.escape(usage)} — {html.escape(description)}")
+        if name == "subscribe":
+            lines.append(html.escape(_TEXT[lang]["help_subscribe"]))
     if admin:
         lines.append(_TEXT[lang]["help_admin"])
     lines += ["", _TEXT[lang]["help_sources"]]

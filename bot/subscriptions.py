@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,13 +15,20 @@ from storage import alerts
 from storage.alerts import Subscription
 from storage.db import Database, utc_now
 
-#: The kinds a user names, and the fact kinds each stands for.
+#: The kinds a user names, in English or Vietnamese, and the fact kinds each stands for.
+#: Matched as whole words, ignoring case and accents (``thuong vu``, ``Định giá``).
 KIND_WORDS: dict[str, tuple[str, ...]] = {
     "deals": DEAL_KINDS,
     "deal": DEAL_KINDS,
+    "thương vụ": DEAL_KINDS,
+    "giao dịch": DEAL_KINDS,
+    "đầu tư": DEAL_KINDS,
     "revenue": ("revenue",),
+    "revenues": ("revenue",),
+    "doanh thu": ("revenue",),
     "valuation": ("valuation",),
     "valuations": ("valuation",),
+    "định giá": ("valuation",),
 }
 #: The currency a minimum amount is in unless the user names one.
 DEFAULT_CURRENCY = "USD"
@@ -28,6 +36,44 @@ _MIN = re.compile(r"^>=?(?P<amount>.+)$")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 #: Subscriptions one chat may hold.
 MAX_SUBSCRIPTIONS = 20
+
+
+def fold_text(text: str) -> str:
+    """``text`` in lower case without accents, one character for each of ``text``'s
+    (so a match in the folded text marks the same place in the original)."""
+    return "".join(_fold_char(char) for char in text)
+
+
+def _fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", char)[0]
+    lowered = base.lower()
+    return lowered if len(lowered) == 1 else base
+
+
+_KINDS = {fold_text(words): kinds for words, kinds in KIND_WORDS.items()}
+_KIND = re.compile(
+    r"(?<![^\s,])(?:"
+    + "|".join(
+        r"\s+".join(map(re.escape, words.split()))
+        for words in sorted(_KINDS, key=len, reverse=True)
+    )
+    + r")(?![^\s,])"
+)
+
+
+def _take_kinds(text: str) -> tuple[str, list[str]]:
+    """The kinds named in ``text``, and ``text`` without them (blanks in their place)."""
+    kinds: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        kinds.extend(k for k in _KINDS[" ".join(match[0].split())] if k not in kinds)
+        return " " * len(match[0])
+
+    folded = _KIND.sub(take, fold_text(text))
+    kept = "".join(c if f != " " or c.isspace() else " " for c, f in zip(text, folded, strict=True))
+    return kept, kinds
 
 
 @dataclass(frozen=True)
@@ -43,24 +89,23 @@ class SubscriptionFilter:
 def parse_subscription_args(args: Sequence[str]) -> SubscriptionFilter:
     """Read ``[companies…] [deals|revenue|valuation] [>1B [USD]]``.
 
-    Companies are single words, or comma-separated names (``Mistral AI, xAI``).
+    Kinds may be English or Vietnamese words (:data:`KIND_WORDS`), accents
+    optional. Companies are single words, or comma-separated names
+    (``Mistral AI, xAI``).
     """
-    words = [w for w in " ".join(args).replace(",", " , ").split() if w]
+    text, kinds = _take_kinds(unicodedata.normalize("NFC", " ".join(args)))
+    words = [w for w in text.replace(",", " , ").split() if w]
     companies: list[str] = []
     current: list[str] = []
-    kinds: list[str] = []
     min_value: float | None = None
     currency: str | None = None
     commas = "," in words
     for index, word in enumerate(words):
-        lowered = word.lower()
         match = _MIN.match(word)
         if word == ",":
             if current:
                 companies.append(" ".join(current))
             current = []
-        elif lowered in KIND_WORDS:
-            kinds.extend(k for k in KIND_WORDS[lowered] if k not in kinds)
         elif match:
             min_value = parse_min_amount(match["amount"])
             currency = DEFAULT_CURRENCY

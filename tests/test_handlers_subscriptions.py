@@ -47,6 +47,40 @@ async def test_private_chat_subscribes_lists_and_removes(tmp_path: Path) -> None
         assert await alerts.list_subscriptions(db, 42) == []
 
 
+async def test_vietnamese_kind_words_subscribe_list_and_unsubscribe(tmp_path: Path) -> None:
+    async with running_bot(tmp_path / "d.db") as bot:
+        reply = await bot.send("/subscribe FPT thương vụ", lang="vi")
+        assert "Đã đăng ký: FPT · thương vụ" in texts(reply)[0]
+        again = await bot.send("/subscribe FPT deals", lang="vi")  # the same filter in English
+        assert "Đã đăng ký từ trước" in texts(again)[0]
+        await bot.send("/subscribe Dinh Gia", lang="vi")  # accents optional, any case
+        listing = await bot.send("/subscriptions", lang="vi")
+        assert "1. FPT · thương vụ" in texts(listing)[0]
+        assert "2. định giá" in texts(listing)[0]
+        english = await bot.send("/subscriptions")
+        assert "1. FPT · deals" in texts(english)[0] and "2. valuation" in texts(english)[0]
+        gone = await bot.send("/unsubscribe định giá", lang="vi")
+        assert "Đã xoá 1" in texts(gone)[0]
+        db = bot.application.bot_data.database
+        (left,) = await alerts.list_subscriptions(db, 42)
+        assert left.company_names == ("FPT",) and left.min_value is None
+
+
+async def test_help_and_menus_show_the_kind_words(tmp_path: Path) -> None:
+    async with running_bot(tmp_path / "d.db") as bot:
+        en = texts(await bot.send("/help"))[0]
+        vi = texts(await bot.send("/help", lang="vi"))[0]
+        menus = {c.params.get("language_code"): c for c in bot.api.sent("setMyCommands")}
+    assert "deals (thương vụ, giao dịch, đầu tư)" in en and "valuation (định giá)" in en
+    assert "thương vụ (giao dịch, đầu tư, deals)" in vi and "doanh thu (revenue)" in vi
+    described = {
+        lang: {c["command"]: c["description"] for c in menu.params["commands"]}
+        for lang, menu in menus.items()
+    }
+    assert "[deals|revenue|valuation]" in described[None]["subscribe"]
+    assert "[thương vụ|doanh thu|định giá]" in described["vi"]["subscribe"]
+
+
 async def test_unsubscribe_all_asks_first(tmp_path: Path) -> None:
     async with running_bot(tmp_path / "d.db") as bot:
         await bot.send("/subscribe OpenAI")
