@@ -315,3 +315,33 @@ def test_article_header_language_and_source() -> None:
     assert record.article.language == "vi"
     assert record.article.source == "BI"
     assert [f.subject for f in record.facts] == ["Anthropic"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a place before the name is not part of it; the short form is the same company
+            "Munich-based Falcon Robotics raised €40 million in a round led by Atomico. "
+            "Falcon expects revenue of €12 million this year.",
+            [("investment", "Falcon Robotics", "Atomico"), ("revenue", "Falcon Robotics", None)],
+        ),
+        (
+            "Công ty CP Trí tuệ Nhân tạo Bình Minh (Bình Minh AI) vừa huy động 12 triệu USD "
+            "từ quỹ Hàn Quốc Kakao Ventures. Doanh thu năm 2024 của Bình Minh đạt 40 tỷ đồng.",
+            [
+                ("investment", "Bình Minh AI", "Kakao Ventures"),
+                ("revenue", "Bình Minh AI", None),
+            ],
+        ),
+        (  # "Ngân hàng TMCP": the kind of bank, not its name
+            "Ngân hàng TMCP Sông Hồng đã ký hợp đồng trị giá 300 tỷ đồng với FPT để xây dựng "
+            "hệ thống AI chấm điểm tín dụng.",
+            [("contract", "Sông Hồng", "FPT")],
+        ),
+    ],
+)
+def test_names_lose_places_and_kinds_and_keep_their_short_forms(
+    text: str, expected: list[tuple[str, str, str | None]]
+) -> None:
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.counterparty) for f in facts] == expected

@@ -31,7 +31,7 @@ _NOT_NAMES = frozenset(
     nguồn chatgpt claude quỹ nhà rival early separately altogether including both each every
     such unlike like despite although though because so thus already only even former
     state-owned german french british korean vietnamese one two three analysts investors
-    cp ctcp tnhh u.s
+    cp ctcp tnhh tmcp u.s
     u.k israel russia canada australia indonesia thailand malaysia philippines gemini grok
     llama copilot
     """.split()
@@ -48,7 +48,8 @@ _NOT_NAME_PHRASES = frozenset(
     street | giám đốc | chủ tịch | công ty | tập đoàn | tuy nhiên | đồng thời | thời gian |
     hiện tại | việt nam | trung quốc | nhật bản | hàn quốc | ấn độ | châu âu | hà nội | đà
     nẵng | thung lũng silicon | kể từ | bên cạnh | chưa đầy | thương vụ | thỏa thuận | hợp
-    đồng | doanh thu | định giá | the information | ngân hàng
+    đồng | doanh thu | định giá | the information | ngân hàng | hà lan | đài loan | hoa kỳ |
+    thụy sĩ | thụy điển | ả rập | hồng kông
     """.split("|")
 )
 #: A name ending in one of these is a company whatever surrounds it.
@@ -223,7 +224,7 @@ class CompanyIndex:
             # ... but "An Phát Software" is a Vietnamese name, not the English article.
             while (
                 words
-                and _is_common(words[0])
+                and (_is_common(words[0]) or words[0].casefold().endswith("-based"))
                 and not (
                     len(words) > 1
                     and _VI_MARKED.search(words[1])
@@ -376,16 +377,26 @@ class ArticleNames:
 
 
 def article_names(names: set[str]) -> ArticleNames | None:
-    """Match each new name, and its first word alone when that word is distinctive."""
+    """Match each new name, and its short forms: the first word alone when that word is
+    distinctive, and the name without its corporate ending ("Sao Khuê AI" -> "Sao Khuê",
+    "Kestrel Robotics" -> "Kestrel"). A short form found as a name of its own is the
+    long name too."""
     if not names:
         return None
     full = {name: name for name in names}
-    for name in names:
-        first = name.split()[0]
-        if len(name.split()) > 1 and len(first) >= 4 and first.casefold() not in _NOT_NAMES:
-            full.setdefault(first, name)
-    words = _word_keys(full)
-    return ArticleNames(full, words, _lengths_by_first_word(words))
+    for name in sorted(names, key=len):  # the longest name that shortens to a form wins
+        words = name.split()
+        if len(words) < 2:
+            continue
+        if len(words[0]) >= 4 and words[0].casefold() not in _NOT_NAMES:
+            full[words[0]] = name
+        stem = words
+        while len(stem) > 1 and stem[-1].casefold().rstrip(".") in _CORPORATE_SUFFIXES:
+            stem = stem[:-1]
+        if stem != words and (len(stem) > 1 or len(stem[0]) >= 3):
+            full[" ".join(stem)] = name
+    words_by_key = _word_keys(full)
+    return ArticleNames(full, words_by_key, _lengths_by_first_word(words_by_key))
 
 
 @cache

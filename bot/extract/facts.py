@@ -278,7 +278,12 @@ _SKIP_BEFORE = re.compile(
 _DESCRIPTIVE = re.compile(
     r"[a-zà-ỹđ][\w-]*|[\w-]+(?:'s|’s)|\d+(?:[.,]\d+)?%|"
     r"Japanese|Vietnamese|Chinese|Korean|American|British|French|German|European|Indian|"
-    r"Israeli|Taiwanese|Singaporean|Nhật Bản|Hàn Quốc|Trung Quốc|Mỹ|IT|AI"
+    r"Israeli|Taiwanese|Singaporean|Dutch|Swiss|Canadian|Nhật Bản|Hàn Quốc|Trung Quốc|Mỹ|"
+    r"Hà Lan|Đài Loan|Hoa Kỳ|Ấn Độ|Thụy Sĩ|Pháp|Đức|Anh|Singapore|IT|AI"
+)
+#: The last word before a name; a country of two words counts as one ("quỹ Hàn Quốc X").
+_LAST_WORD = re.compile(
+    r"(Nhật Bản|Hàn Quốc|Trung Quốc|Hà Lan|Đài Loan|Hoa Kỳ|Ấn Độ|Thụy Sĩ|\S+)\s+$"
 )
 _RELATIVE = re.compile(r",\s+(?:which|who|whose|vốn|người)\b", re.IGNORECASE)
 _CONVERSION = re.compile(
@@ -466,7 +471,7 @@ def _prep_at(text: str, start: int, floor: int) -> str | None:
         match = _PREP.search(window)
         if match:
             return match.group("prep").casefold()
-        last = re.search(r"(\S+)\s+$", window)
+        last = _LAST_WORD.search(window)
         if last is None or not _DESCRIPTIVE.fullmatch(last.group(1)):
             return None
         window = window[: last.start()] + " "
