@@ -27,6 +27,9 @@ _TEXT: dict[Lang, dict[str, str]] = {
         "everything": "every new fact",
         "subscribed": "Subscribed: {what}. Alerts come here when an article brings such facts.",
         "already": "Already subscribed: {what}.",
+        "same_currency": (
+            "Only amounts in {currency} count for the minimum: other currencies are not converted."
+        ),
         "none": "No subscriptions here. Try /subscribe, /subscribe OpenAI or /subscribe deals >1B.",
         "list": "<b>Subscriptions</b>",
         "admins_only": "Only the group's administrators may change its subscriptions.",
@@ -54,6 +57,10 @@ _TEXT: dict[Lang, dict[str, str]] = {
         "everything": "mọi dữ kiện mới",
         "subscribed": "Đã đăng ký: {what}. Thông báo sẽ đến đây khi có bài báo mới phù hợp.",
         "already": "Đã đăng ký từ trước: {what}.",
+        "same_currency": (
+            "Chỉ các số tiền bằng {currency} được so với mức tối thiểu;"
+            " tiền tệ khác không được quy đổi."
+        ),
         "none": (
             "Chưa có đăng ký nào. Thử /subscribe, /subscribe OpenAI"
             " hoặc /subscribe thương vụ >1 tỷ USD."
@@ -105,9 +112,13 @@ def describe_subscription(sub: Subscription, lang: Lang) -> str:
 
 
 def render_subscribed(sub: Subscription, lang: Lang, *, new: bool) -> str:
-    return alert_text(
+    """The answer to ``/subscribe``; with a minimum, which currency it holds for."""
+    text = alert_text(
         "subscribed" if new else "already", lang, what=describe_subscription(sub, lang)
     )
+    if sub.min_value is not None:
+        text += " " + alert_text("same_currency", lang, currency=sub.min_currency or "USD")
+    return text
 
 
 def render_subscriptions(subs: Sequence[Subscription], lang: Lang) -> str:

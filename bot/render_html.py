@@ -68,7 +68,8 @@ _TEXT: dict[Lang, dict[str, str]] = {
         "help_sources": "Tap a number under a list to see the sources of that fact.",
         "help_subscribe": (
             "    kinds in English or Vietnamese: deals (thương vụ, giao dịch, đầu tư),"
-            " revenue (doanh thu), valuation (định giá)"
+            " revenue (doanh thu), valuation (định giá); minimum: >1B or >$1B (USD),"
+            " >500M EUR, >500 tỷ đồng, compared with facts in that currency only"
         ),
         "help_admin": (
             "/stats — what the store holds (admins only)\n"
@@ -157,7 +158,8 @@ _TEXT: dict[Lang, dict[str, str]] = {
         "help_sources": "Bấm một số dưới danh sách để xem nguồn của dữ kiện đó.",
         "help_subscribe": (
             "    loại, tiếng Việt hoặc tiếng Anh: thương vụ (giao dịch, đầu tư, deals),"
-            " doanh thu (revenue), định giá (valuation)"
+            " doanh thu (revenue), định giá (valuation); mức tối thiểu: >1 tỷ USD,"
+            " >500 tỷ đồng, >500M EUR, chỉ so với dữ kiện cùng loại tiền"
         ),
         "help_admin": (
             "/stats — dữ liệu đang lưu (chỉ quản trị viên)\n"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from bot.errors import UsageError
+from bot.extract.money import CURRENCY_SIGNS, CURRENCY_WORDS, SCALE_WORDS, parse_number
 from bot.models import DEAL_KINDS
 from bot.names import fold_name
-from bot.services import parse_min_amount
 from storage import alerts
 from storage.alerts import Subscription
 from storage.db import Database, utc_now
@@ -32,8 +33,6 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
 }
 #: The currency a minimum amount is in unless the user names one.
 DEFAULT_CURRENCY = "USD"
-_MIN = re.compile(r"^>=?(?P<amount>.+)$")
-_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 #: Subscriptions one chat may hold.
 MAX_SUBSCRIPTIONS = 20
 
@@ -52,15 +51,81 @@ def _fold_char(char: str) -> str:
     return lowered if len(lowered) == 1 else base
 
 
+def _alternatives(words: Collection[str]) -> str:
+    """A regex matching any of ``words`` (longest first; a space stands for any blank)."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
+
+
 _KINDS = {fold_text(words): kinds for words, kinds in KIND_WORDS.items()}
-_KIND = re.compile(
-    r"(?<![^\s,])(?:"
-    + "|".join(
-        r"\s+".join(map(re.escape, words.split()))
-        for words in sorted(_KINDS, key=len, reverse=True)
-    )
-    + r")(?![^\s,])"
+_KIND = re.compile(rf"(?<![^\s,])(?:{_alternatives(_KINDS)})(?![^\s,])")
+
+
+# Minimum amounts, read in folded text: ``>1B``, ``>$1.5bn``, ``>= 1,5 tỷ USD``, ``>500 tỷ đồng``.
+_SCALE_OF = {fold_text(word): (Decimal(n), not word.isascii()) for word, n in SCALE_WORDS.items()}
+_CURRENCY_OF = {fold_text(word): code for word, code in CURRENCY_WORDS.items()}
+_CURRENCY_OF |= {code.lower(): code for code in CURRENCY_SIGNS.values()} | {"d": "VND"}  # 500 tỷ đ
+_SIGN_OF = {sign: code for sign, code in CURRENCY_SIGNS.items() if not sign.isalpha()}
+
+
+_END = r"(?![^\s,])"
+_MINIMUM = re.compile(
+    rf"(?<![^\s,])(?:>=?|≥)\s*(?P<sign>{_alternatives(_SIGN_OF)})?\s*"
+    r"(?P<number>\d+(?:[.,]\d+)*(?:e[+-]?\d+)?)"
+    rf"(?:\s*(?P<scale>{_alternatives(_SCALE_OF)}){_END})?"
+    rf"(?:\s*(?P<currency>{_alternatives(_CURRENCY_OF)}){_END})?{_END}"
 )
+
+
+@dataclass(frozen=True)
+class Minimum:
+    """A minimum amount: facts of at least ``value`` units of ``currency``."""
+
+    value: float
+    currency: str
+
+
+def _minimum(match: re.Match[str], typed: str) -> Minimum:
+    """Read a match of :data:`_MINIMUM`.
+
+    ``>1B``, ``>$1B``, ``>1 tỷ USD`` are USD (so is any amount with no
+    currency, except a Vietnamese scale alone: ``>500 tỷ`` asks which);
+    ``>500 tỷ đồng``, ``>500B VND``, ``>500M EUR`` are in the currency they name.
+    Vietnamese scales read a comma as the decimal mark (``1,5 tỷ``).
+    """
+    scale, vietnamese = _SCALE_OF.get(" ".join((match["scale"] or "").split()), (Decimal(1), False))
+    sign = _SIGN_OF.get(match["sign"] or "")
+    named = _CURRENCY_OF.get(" ".join((match["currency"] or "").split()))
+    if sign and named and sign != named:
+        raise UsageError(f"{typed.strip()!r} names two currencies, {sign} and {named}")
+    if vietnamese and not (sign or named):
+        raise UsageError(
+            f"{typed.strip()!r}: which currency? Write it after the amount, "
+            f"as in >500 tỷ USD or >500 tỷ đồng"
+        )
+    digits = match["number"]
+    try:
+        number = (
+            Decimal(digits.replace(",", ""))
+            if "e" in digits
+            else parse_number(digits, decimal_comma=vietnamese)
+        )
+    except InvalidOperation:
+        raise UsageError(f"cannot read the amount {digits!r}") from None
+    return Minimum(float(number * scale), sign or named or DEFAULT_CURRENCY)
+
+
+def _take_minimum(text: str) -> tuple[str, Minimum | None]:
+    """The minimum amount in ``text`` (at most one), and ``text`` without it."""
+    found = list(_MINIMUM.finditer(fold_text(text)))
+    if len(found) > 1:
+        raise UsageError("give one minimum amount at most")
+    if not found:
+        return text, None
+    match = found[0]
+    start, end = match.span()
+    minimum = _minimum(match, text[start:end])
+    return text[:start] + " " * (end - start) + text[end:], minimum
 
 
 def _take_kinds(text: str) -> tuple[str, list[str]]:
@@ -93,29 +158,20 @@ def parse_subscription_args(args: Sequence[str]) -> SubscriptionFilter:
     optional. Companies are single words, or comma-separated names
     (``Mistral AI, xAI``).
     """
-    text, kinds = _take_kinds(unicodedata.normalize("NFC", " ".join(args)))
+    text, minimum = _take_minimum(unicodedata.normalize("NFC", " ".join(args)))
+    text, kinds = _take_kinds(text)
     words = [w for w in text.replace(",", " , ").split() if w]
+    bad = next((word for word in words if word.startswith((">", "≥"))), None)
+    if bad is not None:
+        raise UsageError(f"cannot read the minimum {bad!r}; try >1B, >500M EUR or >500 tỷ đồng")
     companies: list[str] = []
     current: list[str] = []
-    min_value: float | None = None
-    currency: str | None = None
     commas = "," in words
-    for index, word in enumerate(words):
-        match = _MIN.match(word)
+    for word in words:
         if word == ",":
             if current:
                 companies.append(" ".join(current))
             current = []
-        elif match:
-            min_value = parse_min_amount(match["amount"])
-            currency = DEFAULT_CURRENCY
-        elif (
-            min_value is not None
-            and _CURRENCY.match(word)
-            and index > 0
-            and _MIN.match(words[index - 1])
-        ):
-            currency = word.upper()
         elif commas:
             current.append(word)
         else:
@@ -124,7 +180,9 @@ def parse_subscription_args(args: Sequence[str]) -> SubscriptionFilter:
         companies.append(" ".join(current))
     if any(len(name) > 100 for name in companies):
         raise UsageError("a company name is too long")
-    return SubscriptionFilter(tuple(companies), tuple(kinds), min_value, currency)
+    if minimum is None:
+        return SubscriptionFilter(tuple(companies), tuple(kinds))
+    return SubscriptionFilter(tuple(companies), tuple(kinds), minimum.value, minimum.currency)
 
 
 async def subscribe_chat(

@@ -24,7 +24,7 @@ async def subscribe(db: Database, chat_id: int, **filters: object) -> None:
             company_names=companies,  # type: ignore[arg-type]
             kinds=filters.get("kinds"),  # type: ignore[arg-type]
             min_value=filters.get("min_value"),  # type: ignore[arg-type]
-            min_currency="USD" if filters.get("min_value") else None,
+            min_currency=filters.get("min_currency", "USD") if filters.get("min_value") else None,  # type: ignore[arg-type]
             created_by=1,
         )
 
@@ -55,6 +55,16 @@ async def test_matching_chats_get_one_row_per_article(db: Database) -> None:
     await store(db, "a", make_fact(value=10e9), make_fact(subject="xAI", value=1e9))
     rows = await outbox(db)
     assert [(chat, len(facts)) for chat, _, facts, _ in rows] == [(1, 2), (4, 1)]
+
+
+async def test_a_minimum_holds_for_facts_in_its_own_currency_only(db: Database) -> None:
+    await subscribe(db, 1, min_value=1e9)  # >1B: USD
+    await subscribe(db, 2, min_value=500e9, min_currency="VND")  # >500 tỷ đồng
+    await store(db, "a", make_fact(subject="FPT", value=30_000e9, currency="VND"))  # about $1.2B
+    await store(db, "b", make_fact(subject="xAI", value=2e9))
+    await store(db, "c", make_fact(subject="Mistral", value=2e9, currency="EUR"))
+    rows = await outbox(db)
+    assert [(chat, article) for chat, article, _, _ in rows] == [(2, 1), (1, 2)]  # not converted
 
 
 async def test_known_facts_do_not_alert_again_but_changes_do(db: Database) -> None:

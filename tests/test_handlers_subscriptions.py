@@ -66,6 +66,26 @@ async def test_vietnamese_kind_words_subscribe_list_and_unsubscribe(tmp_path: Pa
         assert left.company_names == ("FPT",) and left.min_value is None
 
 
+async def test_minimum_keeps_its_currency_and_is_written_the_chat_s_way(tmp_path: Path) -> None:
+    async with running_bot(tmp_path / "d.db") as bot:
+        vnd = await bot.send("/subscribe thương vụ >500 tỷ đồng", lang="vi")
+        assert "Đã đăng ký: thương vụ · ≥ 500 tỷ đồng." in texts(vnd)[0]
+        assert "Chỉ các số tiền bằng VND" in texts(vnd)[0]  # no conversion, and it says so
+        usd = await bot.send("/subscribe deals >$1B")
+        assert "Subscribed: deals · ≥ $1B." in texts(usd)[0]
+        assert "Only amounts in USD count" in texts(usd)[0]
+        same = await bot.send("/subscribe deals >1 tỷ USD", lang="vi")
+        assert "Đã đăng ký từ trước: thương vụ · ≥ 1 tỷ USD" in texts(same)[0]
+        vi = texts(await bot.send("/subscriptions", lang="vi"))[0]
+        en = texts(await bot.send("/subscriptions"))[0]
+        assert "1. thương vụ · ≥ 500 tỷ đồng" in vi and "2. thương vụ · ≥ 1 tỷ USD" in vi
+        assert "1. deals · ≥ VND 500B" in en and "2. deals · ≥ $1B" in en
+        ask = await bot.send("/subscribe >500 tỷ", lang="vi")
+        assert "which currency" in texts(ask)[0]
+        gone = await bot.send("/unsubscribe deals >500B VND")
+        assert "Removed 1" in texts(gone)[0]
+
+
 async def test_help_and_menus_show_the_kind_words(tmp_path: Path) -> None:
     async with running_bot(tmp_path / "d.db") as bot:
         en = texts(await bot.send("/help"))[0]
@@ -73,6 +93,7 @@ async def test_help_and_menus_show_the_kind_words(tmp_path: Path) -> None:
         menus = {c.params.get("language_code"): c for c in bot.api.sent("setMyCommands")}
     assert "deals (thương vụ, giao dịch, đầu tư)" in en and "valuation (định giá)" in en
     assert "thương vụ (giao dịch, đầu tư, deals)" in vi and "doanh thu (revenue)" in vi
+    assert "&gt;500 tỷ đồng" in en and "&gt;500 tỷ đồng" in vi
     described = {
         lang: {c["command"]: c["description"] for c in menu.params["commands"]}
         for lang, menu in menus.items()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 
 from bot.models import Amount, Qualifier
 
@@ -87,6 +89,12 @@ _WORD_CURRENCIES = {
     "rupees": "INR",
     "inr": "INR",
 }
+#: Words for thousands, millions … after a number (``tỷ``, ``bn``), and what each multiplies by.
+SCALE_WORDS: Mapping[str, int] = MappingProxyType(_SCALES)
+#: Codes and names written after a number (``USD``, ``đồng``), and the currency each means.
+CURRENCY_WORDS: Mapping[str, str] = MappingProxyType(_WORD_CURRENCIES)
+#: Signs and codes written before a number (``$``, ``€``, ``EUR``), and the currency each means.
+CURRENCY_SIGNS: Mapping[str, str] = MappingProxyType(_SYMBOLS)
 _PREFIX = r"US\$|S\$|A\$|C\$|HK\$|\$|€|£|¥|₹|USD|EUR|GBP|JPY|VND|CNY|RMB"
 _SUFFIX = "|".join(sorted((re.escape(w) for w in _WORD_CURRENCIES), key=len, reverse=True))
 _AFTER = r"(?![\w%])"
