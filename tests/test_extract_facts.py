@@ -333,6 +333,11 @@ def test_article_header_language_and_source() -> None:
                 ("revenue", "Bình Minh AI", None),
             ],
         ),
+        (  # "tập đoàn ... Nexperia": a description of the name after it, not "the company"
+            "Sao Mai AI là startup hàng đầu. Năm ngoái, tập đoàn thiết bị bán dẫn Hà Lan "
+            "Nexperia đã rót 50 triệu USD vào Sao Mai AI.",
+            [("investment", "Sao Mai AI", "Nexperia")],
+        ),
         (  # "Ngân hàng TMCP": the kind of bank, not its name
             "Ngân hàng TMCP Sông Hồng đã ký hợp đồng trị giá 300 tỷ đồng với FPT để xây dựng "
             "hệ thống AI chấm điểm tín dụng.",

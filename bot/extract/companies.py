@@ -360,11 +360,30 @@ def find_corefs(text: str) -> list[tuple[int, int, bool]]:
     for m in _IT_DEAL.finditer(text):
         found.append((m.start(), m.start() + 2, False))
     for m in _COREF.finditer(text):
-        following = text[m.end() : m.end() + 2].strip()
-        if m.group("company") and following[:1].isupper():
-            continue  # "công ty Sao Mai": the name follows, this is no pointer back
-        found.append((m.start(), m.end(), bool(m.group("startup"))))
+        if not m.group("company"):
+            found.append((m.start(), m.end(), True))
+            continue
+        word = m.group(0).casefold()
+        follows = _NAME_FOLLOWS.match(text, m.end()) if word in _VI_COMPANY_WORDS else None
+        end = follows.end() if follows else m.end() + 1
+        if text[end : end + 1].isupper():
+            continue  # "công ty Sao Mai", "tập đoàn bán dẫn Hà Lan ASML": a description
+        found.append((m.start(), m.end(), False))
     return found
+
+
+_VI_COMPANY_WORDS = frozenset(
+    ["công ty", "hãng", "tập đoàn", "doanh nghiệp", "đơn vị", "nhà sản xuất chip", "nhà phát triển"]
+)
+#: After "công ty", "tập đoàn" …: a name, perhaps after words describing it ("tập đoàn sản
+#: xuất chip Hà Lan ASML"); words that make a clause ("đã", "rót", "vào") end a description.
+_NAME_FOLLOWS = re.compile(
+    r"(?:\s+(?!(?:đã|đang|sẽ|vừa|cũng|mới|cho|là|được|bị|có|không|này|đó|và|với|vào|từ|của|"
+    r"tại|ở|để|rót|mua|bán|chi|ký|nhận|trả|thì|hay|hoặc|hiện|còn|đều|lại|trong|khi|sau|trước|"
+    r"nay|năm|tháng)(?![\w]))[a-zà-ỹđ]+){0,6}\s+"
+    r"(?:(?:Nhật Bản|Hàn Quốc|Trung Quốc|Hà Lan|Đài Loan|Hoa Kỳ|Ấn Độ|Mỹ|Pháp|Đức|Anh)\s+)?"
+    r"(?=\w)"
+)
 
 
 @dataclass(frozen=True, slots=True)
