@@ -25,6 +25,44 @@ def summary(fact: Fact) -> Row:
 
 
 CASES: list[tuple[str, list[Row]]] = [
+    # A tender offer, raising more, securing money, market value, "top" (blind2 phrasings)
+    (
+        "Startup Sao Mai AI đang xem xét đợt chào mua cổ phần dành cho nhân viên trị giá "
+        "30 triệu USD.",
+        [("share_sale", "Sao Mai AI", None, 30e6, "exact", "in_talks", None)],
+    ),
+    (
+        "Startup Sao Mai AI đang đàm phán để gọi thêm khoảng 40 triệu USD.",
+        [("investment", "Sao Mai AI", None, 40e6, "about", "in_talks", None)],
+    ),
+    (
+        "Anthropic said it had secured $2 billion from Google to expand its compute.",
+        [("investment", "Anthropic", "Google", 2e9, "exact", "completed", None)],
+    ),
+    (
+        "Oracle booked revenue of $15 billion, and its market value is about $800 billion.",
+        [
+            ("revenue", "Oracle", None, 15e9, "exact", None, "revenue"),
+            ("valuation", "Oracle", None, 800e9, "about", None, None),
+        ],
+    ),
+    (
+        "Oracle shares rose 5%, adding $40 billion to the company's market value.",
+        [],
+    ),
+    (
+        "Databricks competes with Snowflake, whose market value sits near $75 billion.",
+        [("valuation", "Snowflake", None, 75e9, "about", None, None)],
+    ),
+    (
+        "Scale AI is in talks to let staff sell $1 billion of shares, as it recovers after "
+        "Meta's deal.",
+        [("share_sale", "Scale AI", None, 1e9, "exact", "in_talks", None)],
+    ),
+    (
+        "xAI's spending commitments now top $30 billion.",
+        [("commitment", "xAI", None, 30e9, "more_than", None, None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

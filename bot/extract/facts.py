@@ -38,7 +38,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             "kế hoạch chi",
             "chi tiêu vốn",
             "chi tiêu",
-            "dành",
+            "dành(?! cho)",
             "bỏ ra",
             "allocate[sd]?",
             "earmark(?:ed|s)?",
@@ -79,6 +79,8 @@ _KIND_CUES: list[tuple[str, str]] = [
             "secondary (?:share )?sales?",
             "secondary",
             "tender offers?",
+            "chào mua cổ phần",
+            "chào mua",
             r"sells?\s+shares",
             "sold shares",
             "selling shares",
@@ -105,7 +107,9 @@ _KIND_CUES: list[tuple[str, str]] = [
             "valuing",
             "values",
             r"(?:would|will|could) value",
-            "market cap(?:italization)?",
+            "market cap(?:itali[sz]ation)?",
+            "market value",
+            "giá trị thị trường",
         ),
     ),
     (
@@ -191,6 +195,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             "huy động vốn",
             "huy động",
             "gọi vốn",
+            "gọi thêm",
             "vòng gọi vốn",
             r"vòng series \w",
             "vòng hạt giống",
@@ -205,6 +210,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             "bơm",
             "invest(?:s|ed|ing)?",
             "rais(?:e|es|ed|ing)",
+            r"secur(?:e|es|ed|ing)(?= (?:\S+ ){0,4}?(?:from|in funding|of funding|in new funding))",
             "funding",
             "financing",
             r"series [a-h]",
@@ -248,7 +254,7 @@ _RECEIVE = re.compile(
     r"in talks to raise|seeking|seeks)(?!\w)",
     re.IGNORECASE,
 )
-_ROUND = re.compile(r"vòng|round|series|funding|gọi vốn", re.IGNORECASE)
+_ROUND = re.compile(r"vòng|round|series|funding|gọi vốn|gọi thêm|secur", re.IGNORECASE)
 _PLACE_OBJECT = re.compile(
     r"(?:vào|in|into|tại|ở)\s+(?:các\s+|the\s+)?(?:hạ tầng|trung tâm dữ liệu|data cent(?:er|re)s?|"
     r"infrastructure|việt nam|mỹ|the u\.?s\.?|america|europe|châu âu|nhà máy|factories|"
@@ -281,6 +287,11 @@ _DESCRIPTIVE = re.compile(
     r"Israeli|Taiwanese|Singaporean|Dutch|Swiss|Canadian|Nhật Bản|Hàn Quốc|Trung Quốc|Mỹ|"
     r"Hà Lan|Đài Loan|Hoa Kỳ|Ấn Độ|Thụy Sĩ|Pháp|Đức|Anh|Singapore|IT|AI"
 )
+#: Words before a name that end the search for its preposition ("after Meta's investment").
+_GOVERNS_NOTHING = frozenset(
+    "after before since as when while than because until unless against about over "
+    "sau trước khi hơn như là".split()
+)
 #: The last word before a name; a country of two words counts as one ("quỹ Hàn Quốc X").
 _LAST_WORD = re.compile(
     r"(Nhật Bản|Hàn Quốc|Trung Quốc|Hà Lan|Đài Loan|Hoa Kỳ|Ấn Độ|Thụy Sĩ|\S+)\s+$"
@@ -297,7 +308,8 @@ _MARKET = re.compile(
 _NOT_DEAL = re.compile(
     r"thù lao|lương|tiền thưởng|compensation|pay package|packages|salar(?:y|ies)|bonus|"
     r"dàn xếp|vụ kiện|bồi thường|tiền phạt|phạt|settle\w*|lawsuit|fine[ds]?\b|penalt\w+|"
-    r"thổi bay|bốc hơi|wiped|erased|"
+    r"thổi bay|bốc hơi|wiped|wiping|erased|erasing|shedding|"
+    r"(?:to|in) (?:the company's |its |their )?(?:stock )?market (?:value|cap)|"
     r"cumulative|lũy kế|in total|tổng cộng",
     re.IGNORECASE,
 )
@@ -472,7 +484,11 @@ def _prep_at(text: str, start: int, floor: int) -> str | None:
         if match:
             return match.group("prep").casefold()
         last = _LAST_WORD.search(window)
-        if last is None or not _DESCRIPTIVE.fullmatch(last.group(1)):
+        if (
+            last is None
+            or not _DESCRIPTIVE.fullmatch(last.group(1))
+            or last.group(1).casefold() in _GOVERNS_NOTHING
+        ):
             return None
         window = window[: last.start()] + " "
     return None
@@ -680,9 +696,6 @@ def _share_sale(r: _Roles) -> tuple[Kind, str | None, str | None]:
         ),
         None,
     )
-    if _purchase_verb(r) and r.actor:
-        issuer = owner or next((m for m in r.after if m is not r.actor), None)
-        return "share_sale", _name(issuer), r.actor.name
     buyer = next(
         (
             m
@@ -691,7 +704,15 @@ def _share_sale(r: _Roles) -> tuple[Kind, str | None, str | None]:
         ),
         None,
     )
+    if _TENDER.search(r.text, r.cue.start, r.cue.end):  # the company's own shares, bought back
+        return "share_sale", _name(owner or r.actor), _name(buyer)
+    if _purchase_verb(r) and r.actor:
+        issuer = owner or next((m for m in r.after if m is not r.actor), None)
+        return "share_sale", _name(issuer), r.actor.name
     return "share_sale", _name(owner or r.actor), _name(buyer)
+
+
+_TENDER = re.compile(r"chào mua|tender", re.IGNORECASE)
 
 
 def _commitment(r: _Roles) -> tuple[Kind, str | None, str | None]:
@@ -709,9 +730,17 @@ def _commitment(r: _Roles) -> tuple[Kind, str | None, str | None]:
     return "commitment", _name(r.actor), partner
 
 
+_WHOSE = re.compile(r",?\s+whose\s", re.IGNORECASE)
+
+
 def _self_subject(r: _Roles) -> str | None:
     """The company a revenue figure or a valuation belongs to."""
     before = [m for m in r.clause.mentions if m.end <= r.money.start]
+    whose = _WHOSE.search(r.text, r.clause.start, r.cue.start)
+    if whose:  # "Snowflake, whose market value sits near $75 billion"
+        owner = [m for m in before if m.end <= whose.start()]
+        if owner:
+            return owner[-1].name
     owned = [m for m in before if r.preps[m] in {"của", "of"}]
     plain = [m for m in before if r.preps[m] not in _OBJECT_PREPS]
     if owned:
