@@ -63,6 +63,28 @@ CASES: list[tuple[str, list[Row]]] = [
         "xAI's spending commitments now top $30 billion.",
         [("commitment", "xAI", None, 30e9, "more_than", None, None)],
     ),
+    # A purchase of a company is an acquisition; a deal that values a company; a reason after
+    (
+        "SoftBank closed its $4 billion purchase of chip designer Graphcore in March.",
+        [("acquisition", "Graphcore", "SoftBank", 4e9, "exact", "completed", None)],
+    ),
+    (
+        "Nokia agreed to buy Siemens's networks business for $2 billion.",
+        [("acquisition", "Siemens", "Nokia", 2e9, "exact", "announced", None)],
+    ),
+    (
+        "OpenAI agreed to buy Nvidia chips worth $10 billion.",
+        [("contract", "OpenAI", "Nvidia", 10e9, "exact", "announced", None)],
+    ),
+    (
+        "The deal valued Perplexity at $20 billion.",
+        [("valuation", "Perplexity", None, 20e9, "exact", None, None)],
+    ),
+    (
+        "Doanh thu định kỳ hằng năm của Mistral AI đã vượt 100 triệu euro nhờ các hợp đồng "
+        "với chính phủ.",
+        [("revenue", "Mistral AI", None, 100e6, "more_than", None, "arr")],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

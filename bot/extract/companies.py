@@ -65,7 +65,8 @@ _CORPORATE_SUFFIXES = frozenset(
 _COMPANY_CUES = re.compile(
     r"(?:startup|start-up|công ty|công ty khởi nghiệp|hãng|tập đoàn|doanh nghiệp|quỹ|quỹ đầu tư|"
     r"nền tảng|ngân hàng|nhà đầu tư|company|firm|maker|chipmaker|developer|lab|fund|investor|"
-    r"rival|giant|provider|platform|unicorn|operator|group|conglomerate|insurer|bank|led by|"
+    r"rival|giant|provider|platform|designer|unicorn|operator|group|conglomerate|insurer|bank|"
+    r"led by|"
     r"dẫn dắt bởi|mua lại|thâu tóm|thương vụ mua|acquire|acquired|acquires|acquisition of|"
     r"đầu tư vào|"
     r"rót vốn vào|invested in|invest in|stake in)\s+$",
@@ -90,7 +91,8 @@ _PERSON_TITLE = re.compile(
 #: An apposition right after a name: "Lumen Vision, công ty khởi nghiệp ...", "X, a startup".
 _APPOSITION = re.compile(
     r"^,\s+(?:a|an|the|một|công ty|startup|start-up|hãng|nhà|đơn vị|"
-    r"tập đoàn|nền tảng|ví)\b",
+    r"tập đoàn|nền tảng|ví)\b"
+    r"|^['’]s\s+(?:[\w-]+\s+)?(?:business|unit|division|arm|subsidiary|operations)\b",
     re.IGNORECASE,
 )
 #: Verbs right after a name that say it is a party to a deal: "Helio raised ...".
@@ -214,6 +216,9 @@ class CompanyIndex:
             # "Japan's Mizuho Financial Group", "Alphabet Inc.'s Google": the name after.
             for i in range(len(words) - 1, -1, -1):
                 if words[i].endswith(("'s", "’s")):
+                    if i == len(words) - 1:  # "ABB's robotics business": ABB is the name
+                        words = [*words[:-1], words[-1][:-2]]
+                        break
                     start = text.index(words[i], start) + len(words[i])
                     words = words[i + 1 :]
                     break

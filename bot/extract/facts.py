@@ -229,6 +229,7 @@ _DEAL_VALUE = re.compile(
     r"\s+(?:\w+\s+){0,1}$",
     re.IGNORECASE,
 )
+_VALUED_NAME = re.compile(r"\s+(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*\s+at\b")
 _CUE_RE = re.compile(
     r"(?<!\w)(?:" + "|".join(f"(?P<{k}>{b})" for k, b in _KIND_CUES) + r")(?!\w)", re.IGNORECASE
 )
@@ -494,13 +495,23 @@ def _prep_at(text: str, start: int, floor: int) -> str | None:
     return None
 
 
+#: Between an amount and a cue after it: the cue belongs elsewhere ("… vượt 300 triệu euro
+#: nhờ các hợp đồng": the contracts are the reason, not the kind).
+_AFTER_BREAK = re.compile(
+    r",|\s(?:và|and|nhờ|thanks to|driven by|due to|because of|helped by|boosted by)\s",
+    re.IGNORECASE,
+)
+
+
 def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None:
     best: tuple[float, _Cue] | None = None
     for cue in _cues(text):
         if not clause.start <= cue.start < clause.end:
             continue
-        if text[cue.start : cue.end].casefold() == "valued" and _DEAL_VALUE.search(
-            text, clause.start, cue.start
+        if (
+            text[cue.start : cue.end].casefold() == "valued"
+            and _DEAL_VALUE.search(text, clause.start, cue.start)
+            and not _VALUED_NAME.match(text, cue.end)  # "the deal valued Scale at $29 billion"
         ):
             continue
         if cue.start < money.start:
@@ -509,9 +520,7 @@ def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None
             distance = 1.2 * (cue.start - money.end) + 6
             if _BOUND_BEFORE.search(text, max(clause.start, money.start - 16), money.start):
                 distance += 40
-            if distance > _MAX_AFTER_DISTANCE or re.search(
-                r",|\s(?:và|and)\s", text[money.end : cue.start]
-            ):
+            if distance > _MAX_AFTER_DISTANCE or _AFTER_BREAK.search(text, money.end, cue.start):
                 continue
         if distance < 0 or distance > _MAX_CUE_DISTANCE:
             continue
@@ -712,6 +721,12 @@ def _share_sale(r: _Roles) -> tuple[Kind, str | None, str | None]:
     return "share_sale", _name(owner or r.actor), _name(buyer)
 
 
+#: Between a buying word and a company it buys: nothing, or words ending in a company noun.
+_COMPANY_OBJECT = re.compile(
+    r"\s+(?:of\s+)?(?:(?:the|a|an)\s+)?(?:(?:[a-zà-ỹđ][\w-]*\s+){0,3}?"
+    r"(?:startup|start-up|company|firm|maker|designer|developer|chipmaker|provider|operator|"
+    r"công ty|hãng|tập đoàn|doanh nghiệp)\s+)?"
+)
 _TENDER = re.compile(r"chào mua|tender", re.IGNORECASE)
 
 
@@ -867,6 +882,13 @@ def _read_roles(
 ) -> tuple[Kind, str | None, str | None]:
     if cue_kind == "purchase":
         tail = r.text[r.cue.end : r.clause.end]
+        bought = next((m for m in r.after if m.start >= r.cue.end), None)
+        if (
+            bought
+            and _COMPANY_OBJECT.fullmatch(r.text, r.cue.end, bought.start)
+            and not _GOODS.match(r.text[bought.end : bought.end + 20].lstrip("'’s "))
+        ):
+            return _acquisition(r)  # "its purchase of chip designer Ampere", "mua startup X"
         if _GOODS.search(tail[:80]):
             return _contract(r, index)
         if _SHARES.search(tail[:40]):
