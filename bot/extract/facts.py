@@ -952,8 +952,11 @@ def resolve_corefs(
     for start, end, wants_startup in corefs:
         if any(m.start <= start < m.end for m in mentions):
             continue
-        # "công ty phần mềm Helio Robotics": a description of the name that follows.
-        if any(0 <= m.start - end <= 25 and text[end : m.start].islower() for m in mentions):
+        # "công ty phần mềm Helio Robotics": a description of the name that follows; but
+        # "đơn vị này từng được VNG rót": "này" (this) always points back.
+        if not text[start:end].casefold().endswith("này") and any(
+            0 <= m.start - end <= 25 and text[end : m.start].islower() for m in mentions
+        ):
             continue
         lead = text[max(0, start - 12) : start].casefold()
         if re.search(r"(?:các|những|nhiều|mọi|một số|these|other|many)\s+$", lead):
