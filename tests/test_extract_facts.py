@@ -414,7 +414,7 @@ def test_names_lose_places_and_kinds_and_keep_their_short_forms(
 
 def test_a_demonstrative_points_back_even_before_a_name() -> None:
     text = (
-        "VNG muốn bán bớt cổ phần tại GreenNode, đơn vị hạ tầng AI. "
+        "Startup GreenNode vận hành hơn 10.000 GPU tại TP HCM. "
         "Năm 2024, đơn vị này từng được VNG rót thêm 500 tỷ đồng để mở rộng hạ tầng."
     )
     (fact,) = extract_facts(text, published=PUBLISHED)
