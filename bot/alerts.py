@@ -49,6 +49,8 @@ Clock = Callable[[], float]
 PER_CHAT_INTERVAL = 1.0
 #: At most this many messages per minute to one group.
 GROUP_PER_MINUTE = 20
+#: The window of the group limit, in seconds.
+GROUP_WINDOW = 60.0
 #: Network errors are retried after 2, 4, 8 … seconds, at most this long.
 MAX_BACKOFF = 300.0
 #: After this many failed attempts (network errors) an alert is given up as failed.
@@ -80,12 +82,14 @@ class Pacer:
         burst: int | None = None,
         per_chat: float = PER_CHAT_INTERVAL,
         group_per_minute: int = GROUP_PER_MINUTE,
+        group_window: float = GROUP_WINDOW,
         clock: Clock = time.monotonic,
     ) -> None:
         self.rate = rate
         self.burst = burst if burst is not None else max(1, int(rate / 50))
         self.per_chat = per_chat
         self.group_per_minute = group_per_minute
+        self.group_window = group_window
         self.clock = clock
         self._tat = 0.0  # theoretical arrival time of the next message
         self._last: dict[int, float] = {}
@@ -104,13 +108,14 @@ class Pacer:
         at = max(self._last.get(chat_id, -1e18) + self.per_chat, self._blocked.get(chat_id, 0.0))
         window = self._group.get(chat_id)
         if window is not None and len(window) >= self.group_per_minute:
-            at = max(at, window[0] + 60.0)
+            at = max(at, window[0] + self.group_window)
         return at
 
     def busy_chats(self) -> set[int]:
         """The chats that may not get a message now (and forgets long-past sends)."""
         now = self.clock()
-        for chat_id in [c for c, t in self._last.items() if t + 60.0 < now]:
+        forget = max(self.group_window, self.per_chat)
+        for chat_id in [c for c, t in self._last.items() if t + forget < now]:
             del self._last[chat_id]
             self._group.pop(chat_id, None)
         for chat_id in [c for c, t in self._blocked.items() if t <= now]:
@@ -132,7 +137,7 @@ class Pacer:
         if chat_id < 0:
             window = self._group.setdefault(chat_id, deque())
             window.append(now)
-            while window and window[0] <= now - 60.0:
+            while window and window[0] <= now - self.group_window:
                 window.popleft()
             while len(window) > self.group_per_minute:
                 window.popleft()

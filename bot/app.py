@@ -24,7 +24,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import services
-from bot.alerts import AlertSender
+from bot.alerts import AlertSender, Pacer
 from bot.errors import UsageError
 from bot.render_html import render_message, render_usage_error
 from bot.settings import Settings
@@ -135,11 +135,19 @@ async def _post_init(application: BotApplication) -> None:
         )
     me = application.bot.bot
     log.info("running as @%s (id %s)", me.username, me.id)
+    settings = data.settings
+    pacer = Pacer(
+        rate=settings.alert_rate,
+        per_chat=settings.alert_chat_interval,
+        group_per_minute=settings.alert_group_limit,
+        group_window=settings.alert_group_window,
+    )
     data.alerts = AlertSender(
         data.db,
         application.bot,
-        rate=data.settings.alert_rate,
-        poll_seconds=data.settings.alert_poll_seconds,
+        rate=settings.alert_rate,
+        poll_seconds=settings.alert_poll_seconds,
+        pacer=pacer,
     )
     data.alerts.start()
 

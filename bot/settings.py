@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     alert_poll_seconds: float = Field(
         default=2.0, gt=0, validation_alias="DEALFLOW_ALERT_POLL_SECONDS"
     )
+    # Telegram's limits, as the pacer keeps them: one message a second to a chat, 20 a
+    # minute to a group. Tests shrink the times (keeping their ratio) to see the group
+    # limit bite within seconds; in production there is no reason to change them.
+    alert_chat_interval: float = Field(
+        default=1.0, gt=0, validation_alias="DEALFLOW_ALERT_CHAT_INTERVAL"
+    )
+    alert_group_limit: int = Field(default=20, gt=0, validation_alias="DEALFLOW_ALERT_GROUP_LIMIT")
+    alert_group_window: float = Field(
+        default=60.0, gt=0, validation_alias="DEALFLOW_ALERT_GROUP_WINDOW"
+    )
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -60,6 +60,20 @@ def test_pacer_twenty_per_minute_per_group() -> None:
     assert pacer.chat_ready_at(9) == 61.0
 
 
+def test_pacer_limits_scale_together() -> None:
+    clock = FakeClock()
+    pacer = Pacer(rate=1000, per_chat=0.1, group_per_minute=20, group_window=6.0, clock=clock)
+    for tenth in range(20):
+        clock.now = tenth / 10
+        assert pacer.chat_ready_at(-5) <= clock.now + 1e-9
+        pacer.take(-5)
+    clock.now = 2.0
+    assert pacer.chat_ready_at(-5) == 6.0  # the 6 s window, not a minute
+    assert pacer.busy_chats() == {-5}
+    pacer.take(9)
+    assert pacer.chat_ready_at(9) == pytest.approx(2.1)
+
+
 def test_pacer_global_rate_and_burst() -> None:
     clock = FakeClock()
     pacer = Pacer(rate=10, burst=3, clock=clock)

@@ -22,6 +22,8 @@ def test_defaults() -> None:
     assert settings.db_path == Path("dealflow.db")
     assert settings.admins == frozenset()
     assert settings.max_article_bytes == 5_000_000
+    assert (settings.alert_chat_interval, settings.alert_group_limit) == (1.0, 20)
+    assert settings.alert_group_window == 60.0
 
 
 def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
