@@ -419,3 +419,12 @@ def test_a_demonstrative_points_back_even_before_a_name() -> None:
     )
     (fact,) = extract_facts(text, published=PUBLISHED)
     assert (fact.kind, fact.subject, fact.counterparty) == ("investment", "GreenNode", "VNG")
+
+
+def test_names_after_including_are_no_sentence_subject() -> None:
+    text = (
+        "Several customers, including Google and OpenAI, paused their work with Scale AI. "
+        "The company's annualized revenue fell to about $800 million."
+    )
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.metric) == ("revenue", "Scale AI", "arr")

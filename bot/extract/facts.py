@@ -438,11 +438,11 @@ _SELF_KINDS = frozenset({"revenue", "valuation", "commitment", "share_sale"})
 
 
 def sentence_subject(text: str, mentions: list[Mention], *, before: int) -> str | None:
-    """The first company named before ``before`` that is no object of a preposition."""
+    """The first company named before ``before`` that no preposition governs."""
     for mention in mentions:
         if mention.end > before:
             break
-        if _prep(text, mention, 0) not in _OBJECT_PREPS:
+        if _prep(text, mention, 0) is None:  # "including Google and OpenAI": objects both
             return mention.name
     return None
 
