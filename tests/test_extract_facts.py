@@ -85,6 +85,15 @@ CASES: list[tuple[str, list[Row]]] = [
         "với chính phủ.",
         [("revenue", "Mistral AI", None, 100e6, "more_than", None, "arr")],
     ),
+    # Names a text marks as companies: a long Vietnamese description, a contract's customer
+    (
+        "Viettel đã mua lại startup phần mềm quản lý kho vận Kho Xanh với giá 300 tỷ đồng.",
+        [("acquisition", "Kho Xanh", "Viettel", 300e9, "exact", "completed", None)],
+    ),
+    (
+        "Anduril won a $50 million contract to supply 200 drones to Royal Navy Command.",
+        [("contract", "Royal Navy Command", "Anduril", 50e6, "exact", "completed", None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

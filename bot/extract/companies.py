@@ -75,7 +75,7 @@ _COMPANY_CUES = re.compile(
 #: A deal's other party: "an agreement worth about $3 billion with Lone Star Renewables".
 _PARTNER = re.compile(
     r"(?:agreements?|contracts?|deals?|partnership|hợp đồng|thỏa thuận)\b[^.;]{0,60}"
-    r"\b(?:with|với|from|từ)\s+$",
+    r"\b(?:with|với|from|từ|to|cho)\s+$",
     re.IGNORECASE,
 )
 _VI_MARKED = re.compile(
@@ -257,7 +257,7 @@ class CompanyIndex:
                 or name.casefold() in _NOT_NAME_PHRASES
             ):
                 continue
-            before = text[max(0, start - 30) : start]
+            before = text[max(0, start - 50) : start]
             if len(words) == 1 and _VI_MARKED.search(name):
                 continue  # "Dịch", "Hòa": a Vietnamese word, not a brand
             if _PERSON_TITLE.search(before):
@@ -277,7 +277,7 @@ class CompanyIndex:
 def _drop_descriptions(before: str) -> str:
     """'startup cơ sở dữ liệu ' -> 'startup ': lowercase words between a cue and a name."""
     body = before.rstrip().split(" ")
-    for _ in range(3):
+    for _ in range(6):
         if len(body) > 1 and body[-1].islower() and not _COMPANY_CUES.search(" ".join(body) + " "):
             body = body[:-1]
     return " ".join(body) + " "
