@@ -278,7 +278,12 @@ def _drop_descriptions(before: str) -> str:
     """'startup cơ sở dữ liệu ' -> 'startup ': lowercase words between a cue and a name."""
     body = before.rstrip().split(" ")
     for _ in range(6):
-        if len(body) > 1 and body[-1].islower() and not _COMPANY_CUES.search(" ".join(body) + " "):
+        # a cue is at most four words long: look at the last four only
+        if (
+            len(body) > 1
+            and body[-1].islower()
+            and not _COMPANY_CUES.search(" ".join(body[-4:]) + " ")
+        ):
             body = body[:-1]
     return " ".join(body) + " "
 
