@@ -94,6 +94,15 @@ CASES: list[tuple[str, list[Row]]] = [
         "Anduril won a $50 million contract to supply 200 drones to Royal Navy Command.",
         [("contract", "Royal Navy Command", "Anduril", 50e6, "exact", "completed", None)],
     ),
+    # The value of a holding is no deal; a stake mentioned beside a deal does not hide it
+    (
+        "Google holds a stake of about 14% in Anthropic, worth roughly $40 billion.",
+        [],
+    ),
+    (
+        "SoftBank, which owns an 11% stake, invested $22.5 billion in OpenAI.",
+        [("investment", "OpenAI", "SoftBank", 22.5e9, "exact", "completed", None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

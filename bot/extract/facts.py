@@ -314,6 +314,11 @@ _NOT_DEAL = re.compile(
     r"cumulative|lũy kế|in total|tổng cộng",
     re.IGNORECASE,
 )
+_HOLDING = re.compile(
+    r"(?<!\w)(?:holds?|holding|owns?|owning|nắm giữ|sở hữu)(?!\w)[^.;]{0,80}?"
+    r"(?:worth|valued at|trị giá|có giá trị)\s+(?:\S+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _EARLIER = re.compile(r"(?:up from|down from|tăng từ|giảm từ)\s*(?:\S+\s+){0,3}$", re.I)
 _DATED = re.compile(r"\s*(?:in|vào|hồi|năm|tháng|on)\s+[\w/]+", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(
@@ -834,6 +839,8 @@ def facts_in_sentence(
         ):
             continue
         clause = next(c for c in clauses if c.start <= money.start < c.end)
+        if _HOLDING.search(text, clause.start, money.start):
+            continue  # "holds a 27% stake …, worth about $135 billion": a holding's value
         if _NOT_DEAL.search(
             text, max(clause.start, money.start - 70), min(clause.end, money.end + 40)
         ):
