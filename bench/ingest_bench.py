@@ -7,7 +7,10 @@ second time, when every article is already known. In the same process it also
 times the extractor alone over the same texts, so the share of the time spent
 outside extraction (reading, hashing, storing) is a ratio measured side by side.
 
-    .venv/bin/python bench/ingest_bench.py [--n 1000] [--runs 3] [--seed 1]
+    .venv/bin/python bench/ingest_bench.py [--n 1000] [--runs 3] [--seed 1] [--workers 0,1,2]
+
+``--workers`` compares extraction worker counts (``auto``: as ``dealflow
+ingest`` picks them, ``0``: none), each in every run, one after the other.
 """
 
 from __future__ import annotations
@@ -43,15 +46,15 @@ class Run:
     db_bytes: int
 
 
-async def ingest_once(folder: Path, db_path: Path) -> Run:
+async def ingest_once(folder: Path, db_path: Path, workers: int | None) -> Run:
     db = await Database.open(db_path)
     try:
         await db.migrate()
         start = time.perf_counter()
-        first = await ingest_paths(db, [folder])
+        first = await ingest_paths(db, [folder], workers=workers)
         first_s = time.perf_counter() - start
         start = time.perf_counter()
-        again = await ingest_paths(db, [folder])
+        again = await ingest_paths(db, [folder], workers=workers)
         again_s = time.perf_counter() - start
         stats = await get_stats(db)
     finally:
@@ -83,7 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000, help="articles (default 1000)")
     parser.add_argument("--runs", type=int, default=3, help="fresh databases (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument(
+        "--workers", default="auto", help="extraction workers, e.g. 0,1,2 (default auto)"
+    )
     args = parser.parse_args(argv)
+    settings = [None if w == "auto" else int(w) for w in args.workers.split(",")]
+    label = {w: "auto" if w is None else str(w) for w in settings}
 
     with tempfile.TemporaryDirectory(prefix="dealflow-bench-") as tmp:
         folder = Path(tmp) / "articles"
@@ -92,38 +100,45 @@ def main(argv: list[str] | None = None) -> int:
             f"ingest_bench: {len(paths):,} .txt files (seed {args.seed}) in a temp folder, "
             f"{args.runs} runs, each into a fresh file database"
         )
-        runs: list[Run] = []
+        runs: dict[int | None, list[Run]] = {w: [] for w in settings}
         extract_s: list[float] = []
         for number in range(1, args.runs + 1):
-            run = asyncio.run(ingest_once(folder, Path(tmp) / f"run{number}" / "dealflow.db"))
-            runs.append(run)
+            for workers in settings:
+                db_path = Path(tmp) / f"run{number}-{label[workers]}" / "dealflow.db"
+                run = asyncio.run(ingest_once(folder, db_path, workers))
+                runs[workers].append(run)
+                print(
+                    f"  run {number}, workers {label[workers]}: "
+                    f"ingest {args.n / run.first:6.1f} articles/s ({run.first:.1f} s), "
+                    f"re-ingest {args.n / run.again:6.1f} articles/s ({run.again:.1f} s)"
+                )
             extract_s.append(extract_only(paths))
+            print(f"  run {number}: extraction alone {args.n / extract_s[-1]:6.1f} articles/s")
+        print(
+            f"  median extraction alone: {median([args.n / e for e in extract_s]):.1f} articles/s"
+        )
+        for workers in settings:
+            done = runs[workers]
+            first = median([args.n / r.first for r in done])
+            again = median([args.n / r.again for r in done])
             print(
-                f"  run {number}: ingest {args.n / run.first:6.1f} articles/s ({run.first:.1f} s), "
-                f"re-ingest {args.n / run.again:6.1f} articles/s ({run.again:.1f} s), "
-                f"extraction alone {args.n / extract_s[-1]:6.1f} articles/s"
+                f"  workers {label[workers]}: median ingest {first:.1f} articles/s, "
+                f"target >= {TARGET:.0f}/s: {verdict(first >= TARGET)}; "
+                f"median re-ingest (all known) {again:.1f} articles/s"
             )
-        first = median([args.n / r.first for r in runs])
-        again = median([args.n / r.again for r in runs])
-        outside = median([1 - e / r.first for r, e in zip(runs, extract_s, strict=True)])
-        last = runs[-1]
-        print(
-            f"  median ingest: {first:.1f} articles/s, "
-            f"target >= {TARGET:.0f}/s: {verdict(first >= TARGET)}"
-        )
-        print(f"  median re-ingest (all known): {again:.1f} articles/s")
-        spent = median([r.first - e for r, e in zip(runs, extract_s, strict=True)])
-        print(
-            f"  time outside extraction (read, hash, store): {outside:.0%} of the ingest, "
-            f"{1000 * spent / args.n:.1f} ms/article, "
-            f"{1000 * spent / max(1, runs[-1].sources):.2f} ms per fact statement stored"
-        )
-        print(
-            f"  stored: {last.new:,} articles, {last.facts:,} facts, {last.sources:,} sources "
-            f"({last.facts / max(1, last.new):.2f} facts/article); re-ingest saw "
-            f"{last.known:,} known; {last.failed} failures; "
-            f"database {last.db_bytes / 2**20:.1f} MiB"
-        )
+            outside = median([1 - e / r.first for r, e in zip(done, extract_s, strict=True)])
+            spent = median([r.first - e for r, e in zip(done, extract_s, strict=True)])
+            print(
+                f"    ingest time beyond extraction alone (read, hash, store, "
+                f"less what runs beside): {outside:.0%}, {1000 * spent / args.n:.1f} ms/article"
+            )
+            last = done[-1]
+            print(
+                f"    stored: {last.new:,} articles, {last.facts:,} facts, "
+                f"{last.sources:,} sources ({last.facts / max(1, last.new):.2f} facts/article); "
+                f"re-ingest saw {last.known:,} known; {last.failed} failures; "
+                f"database {last.db_bytes / 2**20:.1f} MiB"
+            )
         print(f"  max RSS: {max_rss_mib():.0f} MiB")
     return 0
 

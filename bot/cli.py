@@ -124,7 +124,13 @@ async def ingest_command(args: argparse.Namespace, db: Database, settings: Setti
     paths = [p for p in args.paths if not has_scheme(p)]
     bar = _ProgressBar(sys.stderr)
     try:
-        report = await ingest_paths(db, paths, progress=bar, max_bytes=settings.max_article_bytes)
+        report = await ingest_paths(
+            db,
+            paths,
+            progress=bar,
+            max_bytes=settings.max_article_bytes,
+            workers=settings.ingest_workers,
+        )
     finally:
         bar.close()
     if urls:

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         gt=0,
         validation_alias="DEALFLOW_MAX_ARTICLE_BYTES",
     )
+    #: Worker processes extracting articles beside the store in ``dealflow ingest``:
+    #: 0 turns them off; unset, one per CPU up to two (none on one CPU), for 100 files or more.
+    ingest_workers: int | None = Field(
+        default=None, ge=0, validation_alias="DEALFLOW_INGEST_WORKERS"
+    )
     allow_private_urls: bool = Field(default=False, validation_alias="DEALFLOW_ALLOW_PRIVATE_URLS")
     fetch_timeout: float = Field(default=20.0, gt=0, validation_alias="DEALFLOW_FETCH_TIMEOUT")
     max_page_bytes: int = Field(

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -248,3 +248,48 @@ class Database:
             logger.info("applied migration %s", migration.name)
             applied.append(migration.name)
         return applied
+
+
+class BoundDatabase(Database):
+    """The database as seen from the connection's thread, inside :meth:`Database.run_write`.
+
+    Its methods do their work at once, on the sqlite3 connection they are
+    given, and never suspend, so the async storage functions
+    (``insert_article``, ``upsert_facts``, ``enqueue_alerts``) run on it
+    unchanged through :func:`run_inline`: a batch of articles, each with its
+    own savepoint, costs one hand-off to the connection's thread in all
+    instead of several an article. The caller's transaction is the one in
+    force; it must not be used to open another, nor from another thread.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._sqlite = conn
+        self.path = path
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        raise StorageError("transaction() does not nest")
+        yield  # pragma: no cover - makes this a generator
+
+    async def close(self) -> None:
+        raise StorageError("the bound database belongs to its caller")
+
+    def _check_writer(self) -> None:
+        """Always inside the caller's transaction."""
+
+    async def _call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        try:
+            return fn(self._sqlite)
+        except sqlite3.Error as exc:
+            raise StorageError(str(exc)) from exc
+
+
+def run_inline(coro: Coroutine[Any, Any, T]) -> T:
+    """Run to its end a coroutine that never suspends: storage calls on a BoundDatabase."""
+    try:
+        coro.send(None)
+    except StopIteration as stop:
+        result: T = stop.value
+        return result
+    coro.close()
+    raise RuntimeError("run_inline: the coroutine waited for something")

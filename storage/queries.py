@@ -61,6 +61,20 @@ async def get_article_by_sha(db: Database, sha256: str) -> StoredArticle | None:
     return None if row is None else StoredArticle.model_validate(dict(row))
 
 
+_KNOWN_SHA256 = """
+SELECT sha256 FROM articles
+WHERE sha256 IN (SELECT value FROM json_each(:sha256s))
+"""
+
+
+async def list_known_sha256(db: Database, sha256s: Collection[str]) -> set[str]:
+    """Return which of these SHA-256s stored articles have, with one query."""
+    if not sha256s:
+        return set()
+    rows = await db.fetchall(_KNOWN_SHA256, {"sha256s": json.dumps(list(sha256s))})
+    return {row["sha256"] for row in rows}
+
+
 _INSERT_ARTICLE = """
 INSERT INTO articles (sha256, text_sha256, path, published, language, title, source, added_at)
 VALUES (:sha256, :text_sha256, :path, :published, :language, :title, :source, :added_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from factories import make_fact
 
+import bot.extract_pool
 import bot.pipeline
 import storage.queries
 from bot.errors import (
@@ -202,13 +204,13 @@ async def test_failed_article_leaves_no_trace(
     assert (await get_stats(db)).model_dump() == {"articles": 2, "facts": 2, "sources": 2}
 
 
-async def test_an_article_costs_a_few_database_hand_offs_whatever_its_facts(
+async def test_a_batch_of_articles_costs_four_database_hand_offs_whatever_its_facts(
     db: Database,
     tmp_path: Path,
     extracted: dict[str, list[Fact]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Each trip to the connection's thread costs about 0.1 ms: facts are written in one."""
+    """Each trip to the connection's thread costs about 0.1 ms: a batch is written in one."""
     calls: list[str] = []
     call = db._call
 
@@ -217,13 +219,18 @@ async def test_an_article_costs_a_few_database_hand_offs_whatever_its_facts(
         return await call(fn)
 
     monkeypatch.setattr(db, "_call", counting)
-    for number, facts in enumerate((1, 12)):
+    for number, facts in enumerate((1, 12, 3)):
         extracted[f"{number}.txt"] = [make_fact(subject=f"Co {number} {i}") for i in range(facts)]
         write(tmp_path / "in" / f"{number}.txt", f"article {number}")
     report = await ingest_paths(db, [tmp_path / "in"])
-    assert report.facts_new == 13
-    # per article: known?, BEGIN, known?, the article, its facts, its alerts, COMMIT
-    assert len(calls) == 2 * 7, calls
+    assert (report.new, report.facts_new) == (3, 16)
+    # which are known, BEGIN, the articles with their facts and alerts, COMMIT
+    assert calls == [
+        "Database.fetchall.<locals>.<lambda>",
+        "Database.execute.<locals>.run",
+        "_store_batch.<locals>.write",
+        "Database.execute.<locals>.run",
+    ]
 
 
 async def test_bad_files_are_reported_and_the_others_go_in(
@@ -292,3 +299,136 @@ async def test_seeds_ingest_with_the_real_extractor(db: Database) -> None:
     report = await ingest_paths(db, [SEEDS])
     assert (report.read, report.new, report.failed) == (seeds, seeds, [])
     assert (await get_stats(db)).articles == seeds
+
+
+# --- batches and workers -------------------------------------------------------------------
+
+
+async def test_a_batch_the_database_rolls_back_whole_is_stored_one_by_one(
+    db: Database,
+    tmp_path: Path,
+    extracted: dict[str, list[Fact]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLite ends the whole transaction on some errors (a full disk): the others still go in."""
+    extracted["a.txt"] = [make_fact(value=1e9)]
+    extracted["b.txt"] = [make_fact(value=2e9), make_fact(value=3e9)]
+    extracted["c.txt"] = [make_fact(value=4e9)]
+    for name in extracted:
+        write(tmp_path / name, f"article {name}")
+    real_upsert = storage.queries._upsert_fact
+
+    def full_disk(conn: sqlite3.Connection, fact: Fact, *args: Any) -> str:
+        if fact.amount.value == 3e9:
+            conn.execute("ROLLBACK")  # what SQLite does itself on SQLITE_FULL
+            raise sqlite3.OperationalError("database or disk is full")
+        return real_upsert(conn, fact, *args)
+
+    monkeypatch.setattr(storage.queries, "_upsert_fact", full_disk)
+    report = await ingest_paths(db, [tmp_path])
+    assert [(Path(f.path).name, f.reason) for f in report.failed] == [
+        ("b.txt", "database or disk is full")
+    ]
+    assert (report.read, report.new, report.facts_new) == (2, 2, 2)
+    assert sorted(f.amount.value for f in await list_facts(db)) == [1e9, 4e9]
+
+
+async def test_a_crash_leaves_every_article_whole_or_absent(
+    db: Database,
+    tmp_path: Path,
+    extracted: dict[str, list[Fact]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bot.pipeline, "BATCH_ARTICLES", 2)
+    for number in range(5):
+        extracted[f"{number}.txt"] = [make_fact(value=(number + 1) * 1e9, subject=f"Co {number}")]
+        write(tmp_path / f"{number}.txt", f"article {number}")
+    real_upsert = storage.queries._upsert_fact
+
+    def crashing_upsert(conn: sqlite3.Connection, fact: Fact, *args: Any) -> str:
+        if fact.subject == "Co 3":
+            raise RuntimeError("power cut")
+        return real_upsert(conn, fact, *args)
+
+    monkeypatch.setattr(storage.queries, "_upsert_fact", crashing_upsert)
+    with pytest.raises(RuntimeError, match="power cut"):
+        await ingest_paths(db, [tmp_path])
+    # the first batch (0, 1) committed; the one that crashed (2, 3) left nothing
+    assert sorted(f.subject for f in await list_facts(db)) == ["Co 0", "Co 1"]
+    assert (await get_stats(db)).model_dump() == {"articles": 2, "facts": 2, "sources": 2}
+    paths = await db.fetchall("SELECT path FROM articles ORDER BY path")
+    assert [Path(row["path"]).name for row in paths] == ["0.txt", "1.txt"]
+
+
+async def test_duplicate_files_in_one_batch_are_stored_once(
+    db: Database, tmp_path: Path, extracted: dict[str, list[Fact]]
+) -> None:
+    extracted["a.txt"] = [make_fact()]
+    extracted["b.txt"] = [make_fact()]
+    write(tmp_path / "a.txt", "same bytes")
+    write(tmp_path / "b.txt", "same bytes")
+    report = await ingest_paths(db, [tmp_path])
+    assert (report.read, report.new, report.known, report.facts_new) == (2, 1, 1, 1)
+
+
+async def test_workers_store_the_same_as_one_process(tmp_path: Path) -> None:
+    """Extraction in worker processes: the same articles and facts, in input order."""
+    folders = [SEEDS, *sorted(p for p in SEEDS.glob("*.txt"))]
+    stored: list[list[tuple[str, str, float]]] = []
+    reports = []
+    for workers in (0, 1):
+        database = await Database.open(tmp_path / f"w{workers}" / "dealflow.db")
+        try:
+            await database.migrate()
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(bot.extract_pool, "POOL_MIN_FILES", 0)
+                reports.append(await ingest_paths(database, folders, workers=workers))
+            rows = await database.fetchall(
+                "SELECT a.path, f.subject, f.value FROM facts AS f"
+                " JOIN fact_sources AS fs ON fs.fact_id = f.id"
+                " JOIN articles AS a ON a.id = fs.article_id ORDER BY a.id, f.id"
+            )
+            stored.append([(row["path"], row["subject"], row["value"]) for row in rows])
+        finally:
+            await database.close()
+    assert stored[0] == stored[1]
+    assert stored[0]
+    assert reports[0] == reports[1]
+    seeds = len(folders) - 1
+    assert (reports[1].new, reports[1].known) == (seeds, seeds)
+
+
+async def test_an_extractor_crash_in_a_worker_fails_only_that_article(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def crashing(text: str, *, path: str, sha256: str) -> ExtractedArticle:
+        raise ValueError("bug")
+
+    monkeypatch.setattr(bot.extract_pool, "extract_article", crashing)
+    outcome = bot.extract_pool._extract_in_worker("text", "a.txt", "0" * 64)
+    future = asyncio.get_running_loop().create_future()
+    future.set_result(outcome)
+    extraction = bot.extract_pool.Extraction("a.txt", future)
+    with pytest.raises(InputError, match=r"^a\.txt: extraction failed \(ValueError\)$"):
+        await extraction.result()
+    assert "ValueError: bug" in caplog.text  # the traceback from the worker is logged
+
+
+@pytest.mark.parametrize(
+    ("setting", "files", "cpus", "workers"),
+    [
+        (None, 1000, 2, 2),
+        (None, 1000, 8, 2),
+        (None, 1000, 1, 0),
+        (None, 99, 8, 0),
+        (0, 1000, 8, 0),
+        (1, 1000, 8, 1),
+        (3, 1000, 1, 3),
+        (3, 10, 8, 0),
+    ],
+)
+def test_pool_workers(
+    monkeypatch: pytest.MonkeyPatch, setting: int | None, files: int, cpus: int, workers: int
+) -> None:
+    monkeypatch.setattr(bot.extract_pool, "available_cpus", lambda: cpus)
+    assert bot.extract_pool.pool_workers(setting, files) == workers
