@@ -112,17 +112,29 @@ class Pacer:
         return at
 
     def busy_chats(self) -> set[int]:
-        """The chats that may not get a message now (and forgets long-past sends)."""
+        """The chats that may not get a message now (and forgets long-past sends).
+
+        ``_last`` is kept in send order, so this reads only the sends of the
+        last ``per_chat`` seconds, not every chat of the last minute.
+        """
         now = self.clock()
         forget = max(self.group_window, self.per_chat)
-        for chat_id in [c for c, t in self._last.items() if t + forget < now]:
-            del self._last[chat_id]
-            self._group.pop(chat_id, None)
+        while self._last:
+            oldest, sent = next(iter(self._last.items()))
+            if sent + forget >= now:
+                break
+            del self._last[oldest]
+            self._group.pop(oldest, None)
         for chat_id in [c for c, t in self._blocked.items() if t <= now]:
             del self._blocked[chat_id]
         busy: set[int] = set()
         self.next_ready = now + 60.0
-        for chat_id in set(self._last) | set(self._blocked):
+        for chat_id, sent in reversed(self._last.items()):
+            if sent + self.per_chat <= now:
+                break
+            busy.add(chat_id)
+            self.next_ready = min(self.next_ready, sent + self.per_chat)
+        for chat_id in [*self._group, *self._blocked]:
             at = self.chat_ready_at(chat_id)
             if at > now:
                 busy.add(chat_id)
@@ -133,7 +145,8 @@ class Pacer:
         """Count one message going to ``chat_id`` now."""
         now = self.clock()
         self._tat = max(self._tat, now) + 1.0 / self.rate
-        self._last[chat_id] = now
+        self._last.pop(chat_id, None)
+        self._last[chat_id] = now  # at the end: _last stays in send order
         if chat_id < 0:
             window = self._group.setdefault(chat_id, deque())
             window.append(now)

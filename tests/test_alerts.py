@@ -44,6 +44,23 @@ def test_pacer_one_message_per_second_per_chat() -> None:
     assert pacer.busy_chats() == set()
 
 
+def test_pacer_busy_chats_follow_the_latest_send_of_each_chat() -> None:
+    clock = FakeClock()
+    pacer = Pacer(rate=1000, clock=clock)
+    pacer.take(1)
+    clock.now = 0.5
+    pacer.take(2)
+    clock.now = 1.2
+    pacer.take(1)  # chat 1 again, after chat 2
+    clock.now = 1.3
+    assert pacer.busy_chats() == {1, 2}
+    clock.now = 1.6
+    assert pacer.busy_chats() == {1}
+    assert pacer.next_ready == 2.2
+    clock.now = 70.0
+    assert pacer.busy_chats() == set() and not pacer._last  # long-past sends forgotten
+
+
 def test_pacer_twenty_per_minute_per_group() -> None:
     clock = FakeClock()
     pacer = Pacer(rate=1000, clock=clock)
