@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("extract", "ingest", "query", "bot", "web")
+BENCHMARKS = ("extract", "ingest", "query", "bot", "web", "fanout", "http")
 
 
 def main(argv: list[str] | None = None) -> int:
