@@ -471,6 +471,12 @@ async def record_membership(
             await alerts.resume_chat(db, chat_id)
 
 
+async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: its language, subscriptions, digest and alerts follow."""
+    async with db.transaction():
+        await alerts.migrate_chat(db, old_id, new_id)
+
+
 async def save_query(db: Database, listing: str, arg: str) -> int:
     """Keep a listing query under a short id, for buttons whose data would not hold it."""
     async with db.transaction():

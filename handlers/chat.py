@@ -6,7 +6,7 @@ import logging
 
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
-from telegram.ext import ChatMemberHandler, CommandHandler
+from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot import services
 from bot.app import BotContext
@@ -76,8 +76,24 @@ async def my_membership_changed(update: Update, context: BotContext) -> None:
         )
 
 
+async def chat_migrated(update: Update, context: BotContext) -> None:
+    """A group became a supergroup: carry its settings over to the new chat id at once."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id is not None:  # said in the old group
+        old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:  # said in the new supergroup
+        old_id, new_id = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    await services.migrate_chat(context.db, old_id, new_id)
+    log.info("group %s became supergroup %s", old_id, new_id)
+
+
 HANDLERS = [
     CommandHandler("lang", lang_command),
     CommandHandler("stats", stats_command),
     ChatMemberHandler(my_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+    MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
 ]

@@ -355,8 +355,30 @@ async def resume_chat(db: Database, chat_id: int) -> None:
 
 
 async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
-    """A group became a supergroup: move its subscriptions and pending alerts to the new id."""
-    params = {"old": old_id, "new": new_id}
+    """A group became a supergroup: move its language, subscriptions, digest schedule
+    and pending alerts to the new id (what the new id already has is kept)."""
+    params = {"old": old_id, "new": new_id, "now": utc_now()}
+    await db.execute(
+        """
+        INSERT INTO chats (id, type, title, lang, active, joined_at, updated_at)
+        SELECT :new, 'supergroup', title, lang, 1, joined_at, :now FROM chats WHERE id = :old
+        ON CONFLICT (id) DO UPDATE SET
+            lang = COALESCE(chats.lang, excluded.lang),
+            title = COALESCE(chats.title, excluded.title),
+            updated_at = excluded.updated_at
+        """,
+        params,
+    )
+    await db.execute(
+        "UPDATE chats SET active = 0, left_at = :now, updated_at = :now WHERE id = :old", params
+    )
+    for sql in (
+        "UPDATE OR IGNORE digest_schedules SET chat_id = :new WHERE chat_id = :old",
+        "DELETE FROM digest_schedules WHERE chat_id = :old",
+        "UPDATE OR IGNORE digest_runs SET chat_id = :new WHERE chat_id = :old",
+        "DELETE FROM digest_runs WHERE chat_id = :old",
+    ):
+        await db.execute(sql, params)
     await db.execute(
         "UPDATE OR IGNORE subscriptions SET chat_id = :new WHERE chat_id = :old", params
     )

@@ -8,12 +8,15 @@ from pathlib import Path
 import pytest
 from telegram_harness import (
     GROUP,
+    USER,
     BotHarness,
     assert_balanced_lines,
     running_bot,
     seeded_database,
     texts,
 )
+
+from storage import alerts, digests
 
 #: command, what the English reply holds, what the Vietnamese one holds
 COMMANDS = [
@@ -78,3 +81,36 @@ async def test_the_menu_lists_the_commands_in_both_languages(bot: BotHarness) ->
     assert set(menus) == {None, "vi"}
     names = [command["command"] for command in menus["vi"].params["commands"]]
     assert {"deals", "company", "search", "sources", "chart", "export", "lang"} <= set(names)
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_settings(bot: BotHarness) -> None:
+    old = {"id": -4242, "type": "group", "title": "AI money"}
+    new = {"id": -1004242, "type": "supergroup", "title": "AI money"}
+    await bot.send("/lang vi", chat=old)
+    db = bot.application.bot_data.db
+    assert db is not None
+    async with db.transaction():
+        await alerts.add_subscription(
+            db,
+            -4242,
+            thread_id=None,
+            company_keys=["openai"],
+            company_names=["OpenAI"],
+            kinds=None,
+            min_value=None,
+            min_currency=None,
+            created_by=None,
+        )
+        await digests.set_schedule(
+            db, -4242, thread_id=None, at_time="08:00", tz="Asia/Ho_Chi_Minh", created_by=None
+        )
+    service = {"message_id": 90, "date": 1_700_000_000, "chat": old, "from": USER}
+    await bot.process({"update_id": 9001, "message": {**service, "migrate_to_chat_id": -1004242}})
+    await bot.process(  # Telegram says it in the new supergroup too: nothing moves twice
+        {"update_id": 9002, "message": {**service, "chat": new, "migrate_from_chat_id": -4242}}
+    )
+    assert [s.company_names for s in await alerts.list_subscriptions(db, -1004242)] == [("OpenAI",)]
+    assert await alerts.list_subscriptions(db, -4242) == []
+    assert [s.chat_id for s in await digests.list_schedules(db)] == [-1004242]
+    (reply,) = texts(await bot.send("/deals", chat=new))
+    assert "<b>Thương vụ</b>" in reply  # the language chosen in the old group
