@@ -103,6 +103,31 @@ CASES: list[tuple[str, list[Row]]] = [
         "SoftBank, which owns an 11% stake, invested $22.5 billion in OpenAI.",
         [("investment", "OpenAI", "SoftBank", 22.5e9, "exact", "completed", None)],
     ),
+    # Plans, forecasts and debt are no facts; ringgit, crore; a company named by a noun
+    (
+        "Năm 2026, FPT đặt mục tiêu doanh thu 80.000 tỷ đồng.",
+        [],
+    ),
+    (
+        "Oracle expects cloud revenue of $18 billion next year.",
+        [],
+    ),
+    (
+        "Oracle sold $18 billion of investment-grade bonds this week.",
+        [],
+    ),
+    (
+        "MGX, quỹ do chính phủ Abu Dhabi hậu thuẫn, quản lý tài sản hơn 100 tỷ USD.",
+        [],
+    ),
+    (
+        "Temasek will invest 1 billion ringgit in Pelita Compute, a new AI cloud company.",
+        [("investment", "Pelita Compute", "Temasek", 1e9, "exact", "announced", None)],
+    ),
+    (
+        "Kavach AI, a Pune-based startup, raised ₹2,800 crore from Accel.",
+        [("investment", "Kavach AI", "Accel", 2.8e10, "exact", "completed", None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",
@@ -400,7 +425,7 @@ def test_article_header_language_and_source() -> None:
     [
         (  # a place before the name is not part of it; the short form is the same company
             "Munich-based Falcon Robotics raised €40 million in a round led by Atomico. "
-            "Falcon expects revenue of €12 million this year.",
+            "Falcon reported revenue of €12 million last year.",
             [("investment", "Falcon Robotics", "Atomico"), ("revenue", "Falcon Robotics", None)],
         ),
         (
@@ -446,3 +471,12 @@ def test_names_after_including_are_no_sentence_subject() -> None:
     )
     (fact,) = extract_facts(text, published=PUBLISHED)
     assert (fact.kind, fact.subject, fact.metric) == ("revenue", "Scale AI", "arr")
+
+
+def test_a_deal_that_values_the_company_it_is_about() -> None:
+    text = (
+        "Arcadia Robotics makes warehouse robots. Its employees sold shares to new investors, "
+        "and the transaction valued the Austin company at $24 billion."
+    )
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.amount.value) == ("valuation", "Arcadia Robotics", 24e9)

@@ -33,7 +33,7 @@ _NOT_NAMES = frozenset(
     state-owned german french british korean vietnamese one two three analysts investors
     cp ctcp tnhh tmcp u.s
     u.k israel russia canada australia indonesia thailand malaysia philippines gemini grok
-    llama copilot
+    llama copilot ii iii iv vi vii viii ix xi xii
     """.split()
 )
 #: Vietnamese words that begin sentences, never names ("Theo Bloomberg", "Tại Việt Nam").
@@ -362,10 +362,16 @@ _IT_DEAL = re.compile(
 )
 
 
+#: "It has agreed …", "It was valued at …" (but not "It is likely …", "It was a record year").
+_IT_SUBJECT = re.compile(
+    r"It\s+(?!(?:is|was|would|will|could|may|might)\b(?!\s+(?:valued|acquired|bought|backed)\b))"
+)
+
+
 def find_corefs(text: str) -> list[tuple[int, int, bool]]:
     """Phrases pointing back to a company: (start, end, means_a_startup)."""
     found = []
-    if re.match(r"It\s+(?!is\b|was\b|would\b|will\b|could\b|may\b|might\b)", text):
+    if _IT_SUBJECT.match(text):
         found.append((0, 2, False))  # "It has agreed to spend ...": the company just named
     for m in _IT_DEAL.finditer(text):
         found.append((m.start(), m.start() + 2, False))

@@ -229,7 +229,10 @@ _DEAL_VALUE = re.compile(
     r"\s+(?:\w+\s+){0,1}$",
     re.IGNORECASE,
 )
-_VALUED_NAME = re.compile(r"\s+(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*\s+at\b")
+_VALUED_NAME = re.compile(
+    r"\s+(?:the\s+)?(?:[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*"
+    r"|(?:the|this)\s+(?:[\w-]+\s+){0,3}?(?:company|start-?up|firm|group|maker))\s+at\b"
+)
 _CUE_RE = re.compile(
     r"(?<!\w)(?:" + "|".join(f"(?P<{k}>{b})" for k, b in _KIND_CUES) + r")(?!\w)", re.IGNORECASE
 )
@@ -311,7 +314,25 @@ _NOT_DEAL = re.compile(
     r"dàn xếp|vụ kiện|bồi thường|tiền phạt|phạt|settle\w*|lawsuit|fine[ds]?\b|penalt\w+|"
     r"thổi bay|bốc hơi|wiped|wiping|erased|erasing|shedding|"
     r"(?:to|in) (?:the company's |its |their )?(?:stock )?market (?:value|cap)|"
-    r"cumulative|lũy kế|in total|tổng cộng",
+    r"cumulative|lũy kế|in total|tổng cộng|quản lý tài sản|assets under management",
+    re.IGNORECASE,
+)
+#: Debt right before or after an amount: "borrow up to RM3 billion", "$18 billion of bonds".
+_DEBT_BEFORE = re.compile(
+    r"(?<!\w)(?:borrow(?:s|ed|ing)?|vay(?: vốn)?|khoản vay|tín dụng|loans? of|credit facility of|"
+    r"bonds? of|trái phiếu)(?!\w)(?:\s+\S+){0,2}\s*$",
+    re.IGNORECASE,
+)
+_DEBT_AFTER = re.compile(
+    r"\s*(?:of\s+)?(?:[\w-]+\s+){0,2}?(?:bonds?|notes|trái phiếu|credit facility|credit line|"
+    r"loans?|revolving|khoản vay)(?!\w)",
+    re.IGNORECASE,
+)
+#: Words that make a revenue figure a plan or a forecast.
+_OUTLOOK = re.compile(
+    r"(?<!\w)(?:mục tiêu|kế hoạch|dự báo|dự phóng|kỳ vọng|ước tính đạt|forecasts?|forecasted|"
+    r"expects?|expected|expecting|projects?|projected|projection|guidance|outlook|aims?|"
+    r"targets?|targeting|would climb|will reach|plans to generate|sees)(?!\w)",
     re.IGNORECASE,
 )
 _HOLDING = re.compile(
@@ -329,7 +350,7 @@ _CLAUSE_BREAK = re.compile(
 #: Prepositions before a name, with the generic nouns that may stand between ("vào startup X").
 _PREP = re.compile(
     r"(?<!\w)(?P<prep>led by|dẫn dắt bởi|vào|từ|với|bởi|của|cho|do|giữa|in|into|from|with|by|of|on|"
-    r"for|to|including|như|gồm|và|and|,)\s+"
+    r"for|to|including|included|như|gồm|và|and|,)\s+"
     r"(?:(?:the|a|an|các|những|startup|start-up|công ty|hãng|tập đoàn|quỹ|ai|firm|company|"
     r"rival|chipmaker|developer|lab|giant|fund|investors?|nhà đầu tư|đối tác|partner|"
     r"cloud|provider|\w+-based)\s+){0,3}$",
@@ -347,6 +368,7 @@ _INVESTOR_PREPS = frozenset(
         "với",
         "with",
         "including",
+        "included",
         "như",
         "gồm",
     }
@@ -375,11 +397,12 @@ _OBJECT_PREPS = frozenset(
         "do",
         "giữa",
         "including",
+        "included",
         "như",
         "gồm",
     }
 )
-_LIST_PREPS = frozenset({"và", "and", ",", "như", "gồm", "including"})
+_LIST_PREPS = frozenset({"và", "and", ",", "như", "gồm", "including", "included"})
 
 _STATUS_CUES: list[tuple[Status, re.Pattern[str]]] = [
     (
@@ -839,6 +862,10 @@ def facts_in_sentence(
         ):
             continue
         clause = next(c for c in clauses if c.start <= money.start < c.end)
+        if _DEBT_BEFORE.search(text, max(clause.start, money.start - 40), money.start) or (
+            _DEBT_AFTER.match(text, money.end)
+        ):
+            continue  # loans and bonds: FACTS.md has no kind for debt
         if _HOLDING.search(text, clause.start, money.start):
             continue  # "holds a 27% stake …, worth about $135 billion": a holding's value
         if _NOT_DEAL.search(
@@ -856,7 +883,7 @@ def facts_in_sentence(
         if (
             subject is None
             and kind in ("revenue", "valuation")
-            and not mentions
+            and not any(m.start < money.start for m in mentions)
             and not _MARKET.search(text)
         ):
             # "CEO Maya Okafor said annual recurring revenue crossed $100 million": the
@@ -864,6 +891,8 @@ def facts_in_sentence(
             subject = topic
         if subject is None or subject == counterparty:
             continue
+        if kind == "revenue" and _OUTLOOK.search(text, clause.start, money.start):
+            continue  # "đặt mục tiêu doanh thu …", "expects 2025 revenue of …": not yet money
         metric = _metric(text, roles) if kind == "revenue" else None
         status = _status(text, clause, cue) if kind in STATUS_KINDS else None
         when = _date(dates, clause, money)

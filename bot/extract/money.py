@@ -12,7 +12,7 @@ from bot.models import Amount, Qualifier
 
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _VI_SCALE = r"nghìn\s+tỷ|nghìn\s+tỉ|ngàn\s+tỷ|ngàn\s+tỉ|tỷ|tỉ|triệu|nghìn|ngàn"
-_EN_SCALE = r"trillion|billion|million|thousand|tn|bn|bln|mn|mln|[tbmk]"
+_EN_SCALE = r"trillion|billion|million|thousand|crores?|lakhs?|tn|bn|bln|mn|mln|[tbmk]"
 _SCALES: dict[str, int] = {
     "nghìn tỷ": 10**12,
     "ngàn tỷ": 10**12,
@@ -36,6 +36,10 @@ _SCALES: dict[str, int] = {
     "m": 10**6,
     "thousand": 10**3,
     "k": 10**3,
+    "crore": 10**7,  # Indian English: 1 crore = 10 million, 1 lakh = 100,000
+    "crores": 10**7,
+    "lakh": 10**5,
+    "lakhs": 10**5,
 }
 _SYMBOLS = {
     "us$": "USD",
@@ -52,6 +56,9 @@ _SYMBOLS = {
     "¥": "JPY",
     "jpy": "JPY",
     "₹": "INR",
+    "rs": "INR",
+    "rs.": "INR",
+    "rm": "MYR",
     "vnd": "VND",
     "cny": "CNY",
     "rmb": "CNY",
@@ -87,7 +94,10 @@ _WORD_CURRENCIES = {
     "won": "KRW",
     "krw": "KRW",
     "rupees": "INR",
+    "rupee": "INR",
     "inr": "INR",
+    "ringgit": "MYR",
+    "myr": "MYR",
 }
 #: Words for thousands, millions … after a number (``tỷ``, ``bn``), and what each multiplies by.
 SCALE_WORDS: Mapping[str, int] = MappingProxyType(_SCALES)
@@ -95,13 +105,13 @@ SCALE_WORDS: Mapping[str, int] = MappingProxyType(_SCALES)
 CURRENCY_WORDS: Mapping[str, str] = MappingProxyType(_WORD_CURRENCIES)
 #: Signs and codes written before a number (``$``, ``€``, ``EUR``), and the currency each means.
 CURRENCY_SIGNS: Mapping[str, str] = MappingProxyType(_SYMBOLS)
-_PREFIX = r"US\$|S\$|A\$|C\$|HK\$|\$|€|£|¥|₹|USD|EUR|GBP|JPY|VND|CNY|RMB"
+_PREFIX = r"US\$|S\$|A\$|C\$|HK\$|\$|€|£|¥|₹|Rs\.?|RM|USD|EUR|GBP|JPY|VND|CNY|RMB"
 _SUFFIX = "|".join(sorted((re.escape(w) for w in _WORD_CURRENCIES), key=len, reverse=True))
 _AFTER = r"(?![\w%])"
 _DIGIT = re.compile(r"\d")
 
 _MONEY = re.compile(
-    rf"(?P<pcur>{_PREFIX})\s?(?P<pnum>{_NUM})(?:[\s-]?(?P<pscale>{_VI_SCALE}|{_EN_SCALE}){_AFTER})?"
+    rf"(?<![^\W\d_])(?P<pcur>{_PREFIX})\s?(?P<pnum>{_NUM})(?:[\s-]?(?P<pscale>{_VI_SCALE}|{_EN_SCALE}){_AFTER})?"
     rf"|(?<![\w.,])(?P<snum>{_NUM})[\s-]*(?:(?P<sscale>{_VI_SCALE}|{_EN_SCALE})\s*)?"
     rf"(?P<scur>{_SUFFIX}){_AFTER}",
     re.IGNORECASE,
