@@ -128,6 +128,24 @@ CASES: list[tuple[str, list[Row]]] = [
         "Kavach AI, a Pune-based startup, raised ₹2,800 crore from Accel.",
         [("investment", "Kavach AI", "Accel", 2.8e10, "exact", "completed", None)],
     ),
+    # Listing, cumulative revenue, someone else's estimate, new capital injected
+    (
+        "Kavach AI, a Pune-based startup, raised ₹2,800 crore in its initial public offering.",
+        [("share_sale", "Kavach AI", None, 2.8e10, "exact", "completed", None)],
+    ),
+    (
+        "Lũy kế 9 tháng, FPT đạt 52.000 tỷ đồng doanh thu.",
+        [("revenue", "FPT", None, 52e12, "exact", None, "revenue")],
+    ),
+    (
+        "Microsoft revenue rose 18% to $77.7 billion, ahead of the $75.5 billion that analysts "
+        "had expected.",
+        [("revenue", "Microsoft", None, 77.7e9, "exact", None, "revenue")],
+    ),
+    (
+        "Nvidia will also inject $150 million of new capital into Kairo Labs.",
+        [("investment", "Kairo Labs", "Nvidia", 150e6, "exact", "announced", None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",
@@ -480,3 +498,14 @@ def test_a_deal_that_values_the_company_it_is_about() -> None:
     )
     (fact,) = extract_facts(text, published=PUBLISHED)
     assert (fact.kind, fact.subject, fact.amount.value) == ("valuation", "Arcadia Robotics", 24e9)
+
+
+def test_a_fund_selling_shares_sells_the_article_companys_shares() -> None:
+    text = (
+        "Công ty Cổ phần Sông Hàn AI vừa niêm yết trên HoSE. "
+        "Cổ đông lớn Mekong Capital đã bán ra 8 triệu cổ phiếu, thu về 224 tỷ đồng."
+    )
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.counterparty) for f in facts] == [
+        ("share_sale", "Sông Hàn AI", None)
+    ]

@@ -208,6 +208,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             r"pour(?:s|ed|ing)?",
             "bơm vốn",
             "bơm",
+            r"inject(?:s|ed|ing)?",
             "invest(?:s|ed|ing)?",
             "rais(?:e|es|ed|ing)",
             r"secur(?:e|es|ed|ing)(?= (?:\S+ ){0,4}?(?:from|in funding|of funding|in new funding))",
@@ -294,7 +295,7 @@ _DESCRIPTIVE = re.compile(
 #: Words before a name that end the search for its preposition ("after Meta's investment").
 _GOVERNS_NOTHING = frozenset(
     "after before since as when while than because until unless against about over "
-    "sau trước khi hơn như là".split()
+    "which that who whom whose sau trước khi hơn như là mà".split()
 )
 #: The last word before a name; a country of two words counts as one ("quỹ Hàn Quốc X").
 _LAST_WORD = re.compile(
@@ -314,7 +315,7 @@ _NOT_DEAL = re.compile(
     r"dàn xếp|vụ kiện|bồi thường|tiền phạt|phạt|settle\w*|lawsuit|fine[ds]?\b|penalt\w+|"
     r"thổi bay|bốc hơi|wiped|wiping|erased|erasing|shedding|"
     r"(?:to|in) (?:the company's |its |their )?(?:stock )?market (?:value|cap)|"
-    r"cumulative|lũy kế|in total|tổng cộng|quản lý tài sản|assets under management",
+    r"in total|tổng cộng|quản lý tài sản|assets under management",
     re.IGNORECASE,
 )
 #: Debt right before or after an amount: "borrow up to RM3 billion", "$18 billion of bonds".
@@ -326,6 +327,18 @@ _DEBT_BEFORE = re.compile(
 _DEBT_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:[\w-]+\s+){0,2}?(?:bonds?|notes|trái phiếu|credit facility|credit line|"
     r"loans?|revolving|khoản vay)(?!\w)",
+    re.IGNORECASE,
+)
+_CUMULATIVE = re.compile(r"cumulative|lũy kế", re.IGNORECASE)
+#: "… ahead of the $75.5 billion that analysts had expected": someone else's estimate.
+_EXPECTED_AFTER = re.compile(
+    r"[^.;]{0,40}?(?:analysts|Wall Street|Phố Wall|giới phân tích)[^.;]{0,30}?"
+    r"(?:expected|estimated|forecast|kỳ vọng|dự báo|ước tính)",
+    re.IGNORECASE,
+)
+_IPO = re.compile(
+    r"(?<!\w)(?:IPO|initial public offering|lần đầu ra công chúng|niêm yết|listing|"
+    r"public offering)(?!\w)",
     re.IGNORECASE,
 )
 #: Words that make a revenue figure a plan or a forecast.
@@ -583,8 +596,11 @@ class _Roles:
         cue: _Cue,
         money: MoneyMention,
         mentions: list[Mention],
+        topic: str | None = None,
     ) -> None:
         self.text = text
+        #: The company the article is about so far.
+        self.topic = topic
         #: "... in Anthropic, while Nvidia will put in $10B": a parallel clause's recipient.
         self.earlier_recipient = next(
             (
@@ -746,7 +762,28 @@ def _share_sale(r: _Roles) -> tuple[Kind, str | None, str | None]:
     if _purchase_verb(r) and r.actor:
         issuer = owner or next((m for m in r.after if m is not r.actor), None)
         return "share_sale", _name(issuer), r.actor.name
+    if r.actor and owner is None and _is_investor(r, r.actor):
+        # "quỹ ngoại PYN Elite Fund đã bán ra 2,1 triệu cổ phiếu": a holder sells the
+        # shares of the company the article is about
+        return "share_sale", r.topic if r.topic != r.actor.name else None, None
     return "share_sale", _name(owner or r.actor), _name(buyer)
+
+
+#: Words that introduce an investor, and endings of investors' names.
+_INVESTOR_BEFORE = re.compile(
+    r"(?:quỹ(?: ngoại| đầu tư)?|cổ đông(?: lớn| chiến lược| ngoại)?|nhà đầu tư|fund|investor|"
+    r"shareholder|backer|early backer|venture firm)\s+$",
+    re.IGNORECASE,
+)
+_INVESTOR_NAME = re.compile(r"\b(?:Capital|Partners|Ventures|Fund|Investments)$")
+
+
+def _is_investor(r: _Roles, mention: Mention) -> bool:
+    """Whether the text presents ``mention`` as an investor, not an operating company."""
+    return bool(
+        _INVESTOR_NAME.search(mention.name)
+        or _INVESTOR_BEFORE.search(r.text, max(0, mention.start - 25), mention.start)
+    )
 
 
 #: Between a buying word and a company it buys: nothing, or words ending in a company noun.
@@ -875,14 +912,16 @@ def facts_in_sentence(
         cue = _nearest_cue(text, money, clause)
         if cue is None:
             continue
-        roles = _Roles(text, clause, cue, money, mentions)
+        roles = _Roles(text, clause, cue, money, mentions, topic)
         kind, subject, counterparty = _read_roles(cue.kind, roles, index)
+        if kind == "investment" and _IPO.search(text, clause.start, clause.end):
+            kind, counterparty = "share_sale", None  # money raised by listing: shares sold
         if subject is None and kind in _SELF_KINDS:
             # "..., trong khi lợi nhuận đạt 13.200 tỷ đồng": the sentence's subject.
             subject = sentence_subject(text, mentions, before=money.start)
         if (
             subject is None
-            and kind in ("revenue", "valuation")
+            and kind in ("revenue", "valuation", "share_sale")
             and not any(m.start < money.start for m in mentions)
             and not _MARKET.search(text)
         ):
@@ -891,7 +930,14 @@ def facts_in_sentence(
             subject = topic
         if subject is None or subject == counterparty:
             continue
-        if kind == "revenue" and _OUTLOOK.search(text, clause.start, money.start):
+        if kind != "revenue" and _CUMULATIVE.search(
+            text, max(clause.start, money.start - 70), min(clause.end, money.end + 40)
+        ):
+            continue  # "tổng vốn lũy kế": a running total of deals, not a new one
+        if kind == "revenue" and (
+            _OUTLOOK.search(text, clause.start, money.start)
+            or _EXPECTED_AFTER.match(text, money.end)
+        ):
             continue  # "đặt mục tiêu doanh thu …", "expects 2025 revenue of …": not yet money
         metric = _metric(text, roles) if kind == "revenue" else None
         status = _status(text, clause, cue) if kind in STATUS_KINDS else None
