@@ -146,6 +146,19 @@ CASES: list[tuple[str, list[Row]]] = [
         "Nvidia will also inject $150 million of new capital into Kairo Labs.",
         [("investment", "Kairo Labs", "Nvidia", 150e6, "exact", "announced", None)],
     ),
+    # Control of a company is an acquisition; a minority stake stays an investment
+    (
+        "Tập đoàn CMC mua 51% cổ phần của startup Hoa Sen AI với giá 425 tỷ đồng.",
+        [("acquisition", "Hoa Sen AI", "CMC", 425e9, "exact", "completed", None)],
+    ),
+    (
+        "CMC chi 425 tỷ đồng để nắm quyền kiểm soát Hoa Sen AI, startup trợ lý ảo.",
+        [("acquisition", "Hoa Sen AI", "CMC", 425e9, "exact", "completed", None)],
+    ),
+    (
+        "Viettel chi 500 tỷ đồng để mua 20% cổ phần startup Sao Mai AI.",
+        [("investment", "Sao Mai AI", "Viettel", 500e9, "exact", "completed", None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

@@ -792,6 +792,18 @@ _COMPANY_OBJECT = re.compile(
     r"(?:startup|start-up|company|firm|maker|designer|developer|chipmaker|provider|operator|"
     r"công ty|hãng|tập đoàn|doanh nghiệp)\s+)?"
 )
+#: A stake that gives control: more than half, the rest, all of it.
+_CONTROL = re.compile(
+    r"(?<![\d.,])(?:5[1-9]|[6-9]\d|100)(?:[.,]\d+)?\s?%|majority|controlling|còn lại|remaining|"
+    r"toàn bộ|chi phối|kiểm soát",
+    re.IGNORECASE,
+)
+#: Spending "to take over" a company, right after the amount.
+_TAKEOVER = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:để|nhằm|to)\s+(?:nắm quyền kiểm soát|thâu tóm|mua lại|mua|"
+    r"take control of|take over|acquire|buy)\s",
+    re.IGNORECASE,
+)
 _TENDER = re.compile(r"chào mua|tender", re.IGNORECASE)
 
 
@@ -974,6 +986,8 @@ def _read_roles(
         if _GOODS.search(tail[:80]):
             return _contract(r, index)
         if _SHARES.search(tail[:40]):
+            if _CONTROL.search(tail[:40]):  # "mua 51% cổ phần của Lotus AI": a takeover
+                return _acquisition(r)
             return _share_sale(r)
         return _acquisition(r)
     if cue_kind == "share_sale" and re.search("stake", r.text[r.cue.start : r.cue.end], re.I):
@@ -993,6 +1007,12 @@ def _read_roles(
         return _contract(r, index)
     if cue_kind == "share_sale":
         return _share_sale(r)
+    if cue_kind == "commitment" and r.actor and _TAKEOVER.match(r.text, r.money.end):
+        target = next((m for m in r.after if m.start > r.money.end), None)
+        between = r.text[r.money.end : target.start] if target is not None else ""
+        # "chi 425 tỷ đồng để nắm quyền kiểm soát Lotus AI", not "để mua 20% cổ phần X"
+        if target is not None and (not _SHARES.search(between) or _CONTROL.search(between)):
+            return "acquisition", target.name, r.actor.name
     if cue_kind == "commitment" and r.actor:
         stake = next(
             (m for m in r.after if _SHARES_BEFORE.search(r.text, max(0, m.start - 30), m.start)),
