@@ -522,3 +522,16 @@ def test_a_fund_selling_shares_sells_the_article_companys_shares() -> None:
     assert [(f.kind, f.subject, f.counterparty) for f in facts] == [
         ("share_sale", "Sông Hàn AI", None)
     ]
+
+
+def test_it_in_a_later_clause_is_the_sentences_own_company() -> None:
+    text = (
+        "Hitachi will buy a stake in Kairo Labs. "
+        "Kairo Labs's revenue reached $92 million in 2024, "
+        "while it posted a net loss of $31 million."
+    )
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.subject, f.metric, f.amount.value) for f in facts] == [
+        ("Kairo Labs", "revenue", 92e6),
+        ("Kairo Labs", "loss", 31e6),
+    ]

@@ -1079,6 +1079,8 @@ def resolve_corefs(
             if m.end <= start and _prep(text, m, clause.start) not in _AGENT_PREPS
         ]:
             name = own[-1]
+        elif same := [m.name for m in mentions if m.end <= start and _prep(text, m, 0) is None]:
+            name = same[0]  # "Kairo's revenue reached …, while it posted a loss": Kairo
         else:
             name = next(iter(subjects[::-1]), None) or next(iter(history[::-1]), None)
         if name:
