@@ -535,3 +535,15 @@ def test_it_in_a_later_clause_is_the_sentences_own_company() -> None:
         ("Kairo Labs", "revenue", 92e6),
         ("Kairo Labs", "loss", 31e6),
     ]
+
+
+def test_a_units_revenue_is_its_companys() -> None:
+    text = (
+        "Oracle reported a strong quarter. The Cloud Infrastructure unit, which rents out "
+        "GPUs, generated $3.3 billion in revenue. Mảng phần cứng mang về 1,2 tỷ USD."
+    )
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.amount.value) for f in facts] == [
+        ("revenue", "Oracle", 3.3e9),
+        ("revenue", "Oracle", 1.2e9),
+    ]

@@ -263,6 +263,8 @@ class CompanyIndex:
             if _PERSON_TITLE.search(before):
                 continue  # "tỷ phú Masayoshi Son", "CEO Sam Altman": a person
             end = text.index(words[-1], start) + len(words[-1])
+            if _PART_OF_A_COMPANY.match(text, end):
+                continue  # "The Intelligent Cloud unit": a part of a company, not one
             if (
                 (words[-1].casefold().rstrip(".") in _CORPORATE_SUFFIXES and len(words) > 1)
                 or _COMPANY_CUES.search(_drop_descriptions(before))
@@ -272,6 +274,9 @@ class CompanyIndex:
             ):
                 names.add(name)
         return names
+
+
+_PART_OF_A_COMPANY = re.compile(r"\s+(?:unit|division|segment|business unit)\b", re.IGNORECASE)
 
 
 def _drop_descriptions(before: str) -> str:

@@ -117,6 +117,7 @@ _KIND_CUES: list[tuple[str, str]] = [
         _words(
             "doanh thu",
             "doanh số",
+            "mang về",
             "lợi nhuận",
             "lãi ròng",
             "báo lãi",
