@@ -21,6 +21,7 @@ CORPUS = ROOT / "tests" / "corpus"
 HOLDOUT = ROOT / "tests" / "holdout"
 BLIND = ROOT / "tests" / "blind"
 BLIND2 = ROOT / "tests" / "blind2"
+BLIND4 = ROOT / "tests" / "blind4"
 
 
 def _norm(name: Any) -> str | None:
@@ -140,4 +141,11 @@ def test_blind_corpus_stays_above_its_floor() -> None:
 def test_second_blind_corpus_stays_above_its_floor() -> None:
     """A fourth writer's set; scored cold at F1 0.687, then tuned on (see its README)."""
     result = score(BLIND2 / "gold.jsonl", ROOT)
-    assert result.f1 >= 0.88, "\n".join(result.misses)
+    assert result.f1 >= 0.9, "\n".join(result.misses)
+
+
+def test_fourth_blind_corpus_stays_above_its_floor() -> None:
+    """Earnings, listed companies, debt, Asian currencies; scored cold at F1 0.521, then
+    tuned on (see its README)."""
+    result = score(BLIND4 / "gold.jsonl", ROOT)
+    assert result.f1 >= 0.7, "\n".join(result.misses)
