@@ -125,7 +125,7 @@ def test_own_corpus_stays_above_its_floor() -> None:
 def test_held_out_corpus_stays_above_its_floor() -> None:
     """Written by someone who never saw the rules; scored blind at F1 0.713 first."""
     result = score(HOLDOUT / "gold.jsonl", ROOT)
-    assert result.f1 >= 0.85, "\n".join(result.misses)
+    assert result.f1 >= 0.9, "\n".join(result.misses)
 
 
 def test_blind_corpus_stays_above_its_floor() -> None:
@@ -135,7 +135,7 @@ def test_blind_corpus_stays_above_its_floor() -> None:
     convention FACTS.md does not name; score.py does not score sources.
     """
     result = score(BLIND / "gold.jsonl", ROOT, check_source=False)
-    assert result.f1 >= 0.8, "\n".join(result.misses)
+    assert result.f1 >= 0.85, "\n".join(result.misses)
 
 
 def test_second_blind_corpus_stays_above_its_floor() -> None:
