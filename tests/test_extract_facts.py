@@ -547,3 +547,11 @@ def test_a_units_revenue_is_its_companys() -> None:
         ("revenue", "Oracle", 3.3e9),
         ("revenue", "Oracle", 1.2e9),
     ]
+
+
+def test_a_legal_form_is_no_part_of_the_name() -> None:
+    facts = extract_facts(
+        "Veridian Labs Inc raised $130 million from Accel. Veridian Labs is based in Austin.",
+        published=PUBLISHED,
+    )
+    assert [(f.subject, f.counterparty) for f in facts] == [("Veridian Labs", "Accel")]

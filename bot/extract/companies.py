@@ -272,8 +272,19 @@ class CompanyIndex:
                 or _PARTNER.search(text[max(0, start - 90) : start])
                 or _DEAL_VERB_AFTER.match(text[end : end + 40])
             ):
-                names.add(name)
+                names.add(_without_legal_form(name))
         return names
+
+
+_LEGAL_FORMS = frozenset("inc inc. corp corp. ltd ltd. llc plc jsc co. co gmbh ag sa".split())
+
+
+def _without_legal_form(name: str) -> str:
+    """ "Veridian Labs Inc" -> "Veridian Labs": the legal form is no part of the name used."""
+    words = name.split()
+    while len(words) > 1 and words[-1].casefold().rstrip(",") in _LEGAL_FORMS:
+        words = words[:-1]
+    return " ".join(words).rstrip(",")
 
 
 _PART_OF_A_COMPANY = re.compile(r"\s+(?:unit|division|segment|business unit)\b", re.IGNORECASE)
