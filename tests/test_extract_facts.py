@@ -320,7 +320,7 @@ CASES: list[tuple[str, list[Row]]] = [
     (
         "FPT has agreed to acquire a 75% stake in Japanese IT services firm NeoStream Co. "
         "for 43 billion yen.",
-        [("acquisition", "NeoStream Co", "FPT", 43e9, "exact", "announced", None)],
+        [("acquisition", "NeoStream", "FPT", 43e9, "exact", "announced", None)],
     ),
     (
         "Kestrel Dynamics said its annual recurring revenue rose to $42 million, driven by "
