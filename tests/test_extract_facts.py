@@ -159,6 +159,20 @@ CASES: list[tuple[str, list[Row]]] = [
         "Viettel chi 500 tỷ đồng để mua 20% cổ phần startup Sao Mai AI.",
         [("investment", "Sao Mai AI", "Viettel", 500e9, "exact", "completed", None)],
     ),
+    # New shares placed with an investor; buying all of a company; a subsidiary is its own
+    (
+        "Năm 2023, VPBank phát hành riêng lẻ 15% vốn cho ngân hàng Nhật Bản SMBC, thu về "
+        "35.900 tỷ đồng.",
+        [("investment", "VPBank", "SMBC", 35.9e12, "exact", "completed", None)],
+    ),
+    (
+        "Viettel đã hoàn tất mua lại toàn bộ cổ phần của startup Sao Mai AI với giá 1.200 tỷ đồng.",
+        [("acquisition", "Sao Mai AI", "Viettel", 1.2e12, "exact", "completed", None)],
+    ),
+    (
+        "Quỹ Nhật Bản Kizuna Capital đã rót 2.500 tỷ đồng vào FPT Smart Cloud.",
+        [("investment", "FPT Smart Cloud", "Kizuna Capital", 2.5e12, "exact", "completed", None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

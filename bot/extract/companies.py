@@ -38,7 +38,7 @@ _NOT_NAMES = frozenset(
 )
 #: Vietnamese words that begin sentences, never names ("Theo Bloomberg", "Tại Việt Nam").
 _VI_FUNCTION_WORDS = frozenset(
-    "trong theo vào tháng năm ngày hôm tuần khi sau trước tại ông bà anh chị các những".split()
+    "trong theo vào tháng năm ngày hôm tuần khi sau trước tại ông bà anh chị các những quỹ".split()
 )
 #: Phrases of several words that are no names either ("Việt Nam", "công ty").
 _NOT_NAME_PHRASES = frozenset(
@@ -239,6 +239,10 @@ class CompanyIndex:
             ):
                 start = text.index(words[0], start) + len(words[0])
                 words = words[1:]
+            # "Quỹ Nhật Bản Kizuna Capital": a country left in front once "Quỹ" has gone
+            while len(words) > 1 and " ".join(words[:2]).casefold() in _NOT_NAME_PHRASES:
+                start = text.index(words[1], start) + len(words[1])
+                words = words[2:]
             while (
                 words
                 and _is_common(words[-1])
@@ -251,7 +255,11 @@ class CompanyIndex:
             if (
                 self.canonical(name)
                 or name.casefold() in self._by_folded
-                or words[0].casefold() in self._by_folded  # "Nebius Group" is Nebius
+                # "Nebius Group" is Nebius; "FPT Smart Cloud" is a company of its own
+                or (
+                    words[0].casefold() in self._by_folded
+                    and all(w.casefold().rstrip(".,") in _GROUP_WORDS for w in words[1:])
+                )
                 or len(name) < 2
                 or name.casefold() in _NOT_NAMES
                 or name.casefold() in _NOT_NAME_PHRASES
@@ -276,6 +284,11 @@ class CompanyIndex:
         return names
 
 
+#: Words after a known name that still mean that company ("Nebius Group", "Baidu Inc").
+_GROUP_WORDS = frozenset(
+    "inc corp ltd llc plc jsc co gmbh ag sa group holdings holding corporation company "
+    "technologies technology platforms".split()
+)
 _LEGAL_FORMS = frozenset("inc inc. corp corp. ltd ltd. llc plc jsc co. co gmbh ag sa".split())
 
 
@@ -290,9 +303,16 @@ def _without_legal_form(name: str) -> str:
 _PART_OF_A_COMPANY = re.compile(r"\s+(?:unit|division|segment|business unit)\b", re.IGNORECASE)
 
 
+#: A country right before a name: "quỹ Nhật Bản Kizuna Capital", "ngân hàng Hàn Quốc X".
+_COUNTRY_AT_END = re.compile(
+    r"\s(?:Nhật Bản|Hàn Quốc|Trung Quốc|Hà Lan|Đài Loan|Hoa Kỳ|Ấn Độ|Thụy Sĩ|Mỹ|Pháp|Đức|Anh|"
+    r"Singapore|Japanese|Korean|Chinese|Dutch|Taiwanese|American|French|German|British)\s*$"
+)
+
+
 def _drop_descriptions(before: str) -> str:
     """'startup cơ sở dữ liệu ' -> 'startup ': lowercase words between a cue and a name."""
-    body = before.rstrip().split(" ")
+    body = _COUNTRY_AT_END.sub("", before).rstrip().split(" ")
     for _ in range(6):
         # a cue is at most four words long: look at the last four only
         if (

@@ -74,6 +74,8 @@ _KIND_CUES: list[tuple[str, str]] = [
             "chuyển nhượng cổ phần",
             "cổ phần thứ cấp",
             "chào bán",
+            r"phát hành (?:[\w,.%]+ ){0,4}?(?:riêng lẻ|cổ phiếu|cổ phần)",
+            "private placement",
             "ipo",
             "share sales?",
             "secondary (?:share )?sales?",
@@ -805,6 +807,7 @@ _TAKEOVER = re.compile(
     r"take control of|take over|acquire|buy)\s",
     re.IGNORECASE,
 )
+_PLACEMENT = re.compile(r"phát hành|private placement", re.IGNORECASE)
 _TENDER = re.compile(r"chào mua|tender", re.IGNORECASE)
 
 
@@ -991,6 +994,16 @@ def _read_roles(
                 return _acquisition(r)
             return _share_sale(r)
         return _acquisition(r)
+    if cue_kind == "share_sale" and _PLACEMENT.search(r.text, r.cue.start, r.cue.end):
+        # "phát hành riêng lẻ 15% vốn cho SMBC": new shares for an investor, who invests
+        investor = next((m for m in r.after if r.preps[m] in ("cho", "to")), None)
+        return "investment", _name(r.actor), _name(investor)
+    if (
+        cue_kind == "share_sale"
+        and _BUY_VERB.search(r.text, r.cue.start, r.cue.end)
+        and _CONTROL.search(r.text, r.cue.start, min(r.clause.end, r.cue.end + 20))
+    ):
+        return _acquisition(r)  # "mua lại toàn bộ cổ phần của Sao Mai AI": a takeover
     if cue_kind == "share_sale" and re.search("stake", r.text[r.cue.start : r.cue.end], re.I):
         owner = next((m for m in r.after if r.preps[m] in ("in", "vào")), None)
         return "share_sale", _name(owner), None
