@@ -173,6 +173,22 @@ CASES: list[tuple[str, list[Row]]] = [
         "Quỹ Nhật Bản Kizuna Capital đã rót 2.500 tỷ đồng vào FPT Smart Cloud.",
         [("investment", "FPT Smart Cloud", "Kizuna Capital", 2.5e12, "exact", "completed", None)],
     ),
+    # A long description between the deal word and the sum; a customer after a description;
+    # New Taiwan dollars
+    (
+        "ServiceNow has agreed to acquire Veridian Labs Inc., an AI security startup that "
+        "watches what agents do inside corporate networks, for roughly $1.1 billion in cash.",
+        [("acquisition", "Veridian Labs", "ServiceNow", 1.1e9, "about", "announced", None)],
+    ),
+    (
+        "Halcyon Robotics signed a €95 million contract to supply robots to German supermarket "
+        "chain Rewe.",
+        [("contract", "Rewe", "Halcyon Robotics", 95e6, "exact", "completed", None)],
+    ),
+    (
+        "Foxconn plans to spend NT$42.1 billion (US$1.3 billion) to expand AI server plants.",
+        [("commitment", "Foxconn", None, 42.1e9, "exact", None, None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

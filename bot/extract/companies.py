@@ -74,9 +74,8 @@ _COMPANY_CUES = re.compile(
 )
 #: A deal's other party: "an agreement worth about $3 billion with Lone Star Renewables".
 _PARTNER = re.compile(
-    r"(?:agreements?|contracts?|deals?|partnership|hợp đồng|thỏa thuận)\b[^.;]{0,60}"
-    r"\b(?:with|với|from|từ|to|cho)\s+$",
-    re.IGNORECASE,
+    r"(?i:agreements?|contracts?|deals?|partnership|hợp đồng|thỏa thuận)\b[^.;]{0,60}"
+    r"\b(?i:with|với|from|từ|to|cho)\s+(?:[A-Z][a-z]+\s+)?(?:[a-z][\w-]*\s+){0,3}$",
 )
 _VI_MARKED = re.compile(
     "[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I

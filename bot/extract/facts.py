@@ -547,6 +547,11 @@ _AFTER_BREAK = re.compile(
 )
 
 
+_ASIDE = re.compile(
+    r",\s+(?:a|an|the|một|startup|công ty|nhà|hãng|co-founded|founded|backed)\b[^,;()]{0,140},"
+)
+
+
 def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None:
     best: tuple[float, _Cue] | None = None
     for cue in _cues(text):
@@ -560,6 +565,10 @@ def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None
             continue
         if cue.start < money.start:
             distance: float = money.start - cue.end
+            # "acquire Veridian Labs, an AI security startup that …, for $1.1 billion": the
+            # description of a name between the cue and the sum does not part them
+            for aside in _ASIDE.finditer(text, cue.end, money.start):
+                distance -= len(aside.group(0))
         else:
             distance = 1.2 * (cue.start - money.end) + 6
             if _BOUND_BEFORE.search(text, max(clause.start, money.start - 16), money.start):

@@ -49,6 +49,7 @@ _SYMBOLS = {
     "a$": "AUD",
     "c$": "CAD",
     "hk$": "HKD",
+    "nt$": "TWD",
     "€": "EUR",
     "eur": "EUR",
     "£": "GBP",
@@ -105,7 +106,7 @@ SCALE_WORDS: Mapping[str, int] = MappingProxyType(_SCALES)
 CURRENCY_WORDS: Mapping[str, str] = MappingProxyType(_WORD_CURRENCIES)
 #: Signs and codes written before a number (``$``, ``€``, ``EUR``), and the currency each means.
 CURRENCY_SIGNS: Mapping[str, str] = MappingProxyType(_SYMBOLS)
-_PREFIX = r"US\$|S\$|A\$|C\$|HK\$|\$|€|£|¥|₹|Rs\.?|RM|USD|EUR|GBP|JPY|VND|CNY|RMB"
+_PREFIX = r"US\$|NT\$|S\$|A\$|C\$|HK\$|\$|€|£|¥|₹|Rs\.?|RM|USD|EUR|GBP|JPY|VND|CNY|RMB"
 _SUFFIX = "|".join(sorted((re.escape(w) for w in _WORD_CURRENCIES), key=len, reverse=True))
 _AFTER = r"(?![\w%])"
 _DIGIT = re.compile(r"\d")
