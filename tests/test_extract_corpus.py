@@ -22,6 +22,7 @@ HOLDOUT = ROOT / "tests" / "holdout"
 BLIND = ROOT / "tests" / "blind"
 BLIND2 = ROOT / "tests" / "blind2"
 BLIND4 = ROOT / "tests" / "blind4"
+BLIND3 = ROOT / "tests" / "blind3"
 
 
 def _norm(name: Any) -> str | None:
@@ -148,4 +149,10 @@ def test_fourth_blind_corpus_stays_above_its_floor() -> None:
     """Earnings, listed companies, debt, Asian currencies; scored cold at F1 0.521, then
     tuned on (see its README)."""
     result = score(BLIND4 / "gold.jsonl", ROOT)
+    assert result.f1 >= 0.7, "\n".join(result.misses)
+
+
+def test_third_blind_corpus_stays_above_its_floor() -> None:
+    """Sealed until scored once at F1 0.608 (the honest figure); tuned on since."""
+    result = score(BLIND3 / "gold.jsonl", ROOT)
     assert result.f1 >= 0.7, "\n".join(result.misses)
