@@ -189,6 +189,12 @@ CASES: list[tuple[str, list[Row]]] = [
         "Foxconn plans to spend NT$42.1 billion (US$1.3 billion) to expand AI server plants.",
         [("commitment", "Foxconn", None, 42.1e9, "exact", None, None)],
     ),
+    # A bank buys the AI startup's work; a known IT company's client buys from it
+    (
+        "VPBank vừa ký thỏa thuận trị giá 450 tỷ đồng với startup Nexa AI để triển khai nền "
+        "tảng AI tạo sinh.",
+        [("contract", "VPBank", "Nexa AI", 450e9, "exact", "completed", None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",
@@ -585,3 +591,12 @@ def test_a_legal_form_is_no_part_of_the_name() -> None:
         published=PUBLISHED,
     )
     assert [(f.subject, f.counterparty) for f in facts] == [("Veridian Labs", "Accel")]
+
+
+def test_the_bank_points_back_to_the_bank() -> None:
+    text = (
+        "VPBank báo lãi kỷ lục. Năm 2023, ngân hàng phát hành riêng lẻ 15% vốn cho ngân hàng "
+        "Nhật Bản SMBC, thu về 35.900 tỷ đồng."
+    )
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.counterparty) == ("investment", "VPBank", "SMBC")

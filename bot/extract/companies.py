@@ -113,6 +113,7 @@ _COREF = re.compile(
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up))\b"
     r"|\b(?P<company>(?:its|thương vụ này|vòng gọi vốn này|the deal|the round|"
     r"the (?:[\w-]+ ){0,2}investor|đối thủ này|the rival|công ty|hãng|tập đoàn|doanh nghiệp|đơn vị|"
+    r"ngân hàng|the bank|the lender|"
     r"nhà sản xuất chip|nhà phát triển)(?:\s+này)?"
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|lab|chipmaker|giant|maker|developer|conglomerate))(?![\w-])",
     re.IGNORECASE,
@@ -424,7 +425,16 @@ def find_corefs(text: str) -> list[tuple[int, int, bool]]:
 
 
 _VI_COMPANY_WORDS = frozenset(
-    ["công ty", "hãng", "tập đoàn", "doanh nghiệp", "đơn vị", "nhà sản xuất chip", "nhà phát triển"]
+    [
+        "công ty",
+        "hãng",
+        "tập đoàn",
+        "doanh nghiệp",
+        "đơn vị",
+        "ngân hàng",
+        "nhà sản xuất chip",
+        "nhà phát triển",
+    ]
 )
 #: After "công ty", "tập đoàn" …: a name, perhaps after words describing it ("tập đoàn sản
 #: xuất chip Hà Lan ASML"); words that make a clause ("đã", "rót", "vào") end a description.

@@ -728,7 +728,10 @@ def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | N
         and not _purchase_verb(r, whole_clause=True)
         and not index.is_startup(buyer.name)
         and index.is_startup(seller.name)
+        and not buyer.name.casefold().endswith("bank")
     ):
+        # a known tech company's deal with a newcomer: the newcomer buys (but a bank's deal
+        # with an AI startup "để triển khai nền tảng AI" buys the startup's work)
         buyer, seller = seller, buyer
     return "contract", _name(buyer), _name(seller)
 
