@@ -195,6 +195,12 @@ CASES: list[tuple[str, list[Row]]] = [
         "tảng AI tạo sinh.",
         [("contract", "VPBank", "Nexa AI", 450e9, "exact", "completed", None)],
     ),
+    # A credit-scoring system is no loan
+    (
+        "Nexa AI ký hợp đồng trị giá 300 tỷ đồng với VPBank để cung cấp hệ thống chấm điểm tín "
+        "dụng.",
+        [("contract", "VPBank", "Nexa AI", 300e9, "exact", "completed", None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

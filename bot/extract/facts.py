@@ -323,7 +323,8 @@ _NOT_DEAL = re.compile(
 )
 #: Debt right before or after an amount: "borrow up to RM3 billion", "$18 billion of bonds".
 _DEBT_BEFORE = re.compile(
-    r"(?<!\w)(?:borrow(?:s|ed|ing)?|vay(?: vốn)?|khoản vay|tín dụng|loans? of|credit facility of|"
+    r"(?<!\w)(?:borrow(?:s|ed|ing)?|vay(?: vốn)?|khoản vay|(?:hợp đồng|khoản|hạn mức) tín dụng|"
+    r"loans? of|credit facility of|"
     r"bonds? of|trái phiếu)(?!\w)(?:\s+\S+){0,2}\s*$",
     re.IGNORECASE,
 )
