@@ -201,6 +201,15 @@ CASES: list[tuple[str, list[Row]]] = [
         "dụng.",
         [("contract", "VPBank", "Nexa AI", 300e9, "exact", "completed", None)],
     ),
+    # A market forecast by analysts; the figure of the name right after the cue
+    (
+        "Analysts at Gartner expect spending on AI coding tools to reach $25 billion by 2028.",
+        [],
+    ),
+    (
+        "The price is double the $900 million valuation Perplexity fetched last year.",
+        [("valuation", "Perplexity", None, 900e6, "exact", None, None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",
@@ -606,3 +615,16 @@ def test_the_bank_points_back_to_the_bank() -> None:
     )
     (fact,) = extract_facts(text, published=PUBLISHED)
     assert (fact.kind, fact.subject, fact.counterparty) == ("investment", "VPBank", "SMBC")
+
+
+def test_a_described_name_and_a_share_purchase_in_the_article_company() -> None:
+    text = (
+        "Singapore's Temasek led a S$200 million round in Meridian Robotics, a maker of "
+        "AI-guided warehouse robots. "
+        "Before that, Fidelity bought $300 million of shares from early employees."
+    )
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.counterparty) for f in facts] == [
+        ("investment", "Meridian Robotics", "Temasek"),
+        ("share_sale", "Meridian Robotics", "Fidelity"),  # the company the facts are about
+    ]

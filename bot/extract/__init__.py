@@ -45,6 +45,7 @@ def extract_facts(
     new_names = article_names(index.find_new_names(text))
     history: list[str] = []
     subjects: Counter[str] = Counter()
+    fact_subjects: Counter[str] = Counter()
     last_subject: list[str] = []
     facts: list[Fact] = []
     sentences = split_sentences(text)
@@ -52,12 +53,15 @@ def extract_facts(
     per_sentence = _by_sentence(find_mentions(text, index, new_names), sentences)
     for sentence, mentions in zip(sentences, per_sentence, strict=True):
         mentions = resolve_corefs(sentence.text, mentions, history, last_subject, index)
-        topic = subjects.most_common(1)[0][0] if subjects else None
-        facts.extend(
-            facts_in_sentence(
-                sentence, mentions, language=language, published=when, index=index, topic=topic
-            )
+        # the company the article is about: the one its facts so far are about, else the
+        # one its sentences are about ("Temasek led a round in Meridian …": Meridian)
+        about = fact_subjects or subjects
+        topic = about.most_common(1)[0][0] if about else None
+        found = facts_in_sentence(
+            sentence, mentions, language=language, published=when, index=index, topic=topic
         )
+        facts.extend(found)
+        fact_subjects.update(f.subject for f in found)
         history.extend(m.name for m in mentions)
         subject = sentence_subject(sentence.text, mentions, before=len(sentence.text))
         if subject:

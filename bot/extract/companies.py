@@ -229,7 +229,7 @@ class CompanyIndex:
             # ... but "An Phát Software" is a Vietnamese name, not the English article.
             while (
                 words
-                and (_is_common(words[0]) or words[0].casefold().endswith("-based"))
+                and (_is_common(words[0]) or words[0].casefold().endswith(_NOT_NAME_ENDINGS))
                 and not (
                     len(words) > 1
                     and _VI_MARKED.search(words[1])
@@ -289,6 +289,8 @@ _GROUP_WORDS = frozenset(
     "inc corp ltd llc plc jsc co gmbh ag sa group holdings holding corporation company "
     "technologies technology platforms".split()
 )
+#: "Toronto-based", "AI-guided", "Nvidia-powered": a description, not (part of) a name.
+_NOT_NAME_ENDINGS = ("-based", "-guided", "-powered", "-driven", "-enabled", "-backed", "-led")
 _LEGAL_FORMS = frozenset("inc inc. corp corp. ltd ltd. llc plc jsc co. co gmbh ag sa".split())
 
 

@@ -352,6 +352,13 @@ _OUTLOOK = re.compile(
     r"targets?|targeting|would climb|will reach|plans to generate|sees)(?!\w)",
     re.IGNORECASE,
 )
+_FORECASTER = re.compile(
+    r"(?<!\w)(?:analysts?|research firm|Gartner|IDC|McKinsey|Morgan Stanley|Goldman Sachs|"
+    r"giới phân tích|các nhà phân tích|công ty nghiên cứu)(?!\w)[^.;]{0,60}?"
+    r"(?:expects?|expected|forecasts?|projects?|predicts?|estimates?|dự báo|ước tính|kỳ vọng)"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
 _HOLDING = re.compile(
     r"(?<!\w)(?:holds?|holding|owns?|owning|nắm giữ|sở hữu)(?!\w)[^.;]{0,80}?"
     r"(?:worth|valued at|trị giá|có giá trị)\s+(?:\S+\s+){0,2}$",
@@ -777,6 +784,9 @@ def _share_sale(r: _Roles) -> tuple[Kind, str | None, str | None]:
         return "share_sale", _name(owner or r.actor), _name(buyer)
     if _purchase_verb(r) and r.actor:
         issuer = owner or next((m for m in r.after if m is not r.actor), None)
+        if issuer is None and r.topic != r.actor.name:
+            # "Fidelity bought $300 million of shares from early employees"
+            return "share_sale", r.topic, r.actor.name
         return "share_sale", _name(issuer), r.actor.name
     if r.actor and owner is None and _is_investor(r, r.actor):
         # "quỹ ngoại PYN Elite Fund đã bán ra 2,1 triệu cổ phiếu": a holder sells the
@@ -845,6 +855,10 @@ _WHOSE = re.compile(r",?\s+whose\s", re.IGNORECASE)
 def _self_subject(r: _Roles) -> str | None:
     """The company a revenue figure or a valuation belongs to."""
     before = [m for m in r.clause.mentions if m.end <= r.money.start]
+    right_after = next((m for m in r.clause.mentions if 0 < m.start - r.cue.end <= 2), None)
+    if right_after is not None and not right_after.coref:
+        # "the $900 million valuation Tessellate fetched", "valuing the Singapore startup at"
+        return right_after.name
     whose = _WHOSE.search(r.text, r.clause.start, r.cue.start)
     if whose:  # "Snowflake, whose market value sits near $75 billion"
         owner = [m for m in before if m.end <= whose.start()]
@@ -932,6 +946,8 @@ def facts_in_sentence(
             _DEBT_AFTER.match(text, money.end)
         ):
             continue  # loans and bonds: FACTS.md has no kind for debt
+        if _FORECASTER.search(text, clause.start, money.start):
+            continue  # "analysts at Gartner expect spending on AI tools to reach $25 billion"
         if _HOLDING.search(text, clause.start, money.start):
             continue  # "holds a 27% stake …, worth about $135 billion": a holding's value
         if _NOT_DEAL.search(
@@ -1098,7 +1114,14 @@ def resolve_corefs(
         earlier = [m.name for m in mentions if m.end <= start]
         if wants_startup:
             in_clause = {m.name for m in clause.mentions}
-            pool = [n for n in reversed(earlier) if n not in in_clause] + history[::-1]
+            # "a round in Meridian Robotics, …, valuing the Singapore startup at": the one
+            # that receives in this clause, else an earlier one (not this clause's investor)
+            received = [
+                m.name
+                for m in reversed(clause.mentions)
+                if m.end <= start and _prep(text, m, clause.start) in _RECIPIENT_PREPS
+            ]
+            pool = received + [n for n in reversed(earlier) if n not in in_clause] + history[::-1]
             name = next((n for n in pool if index.is_startup(n)), None)
         elif own := [
             m.name
