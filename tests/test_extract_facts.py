@@ -210,6 +210,20 @@ CASES: list[tuple[str, list[Row]]] = [
         "The price is double the $900 million valuation Perplexity fetched last year.",
         [("valuation", "Perplexity", None, 900e6, "exact", None, None)],
     ),
+    # Seed money received; a contract between two parties; beating expectations is actual
+    (
+        "Năm 2024, startup Mây Hồng đã nhận 3,5 triệu USD vốn hạt giống từ ThinkZone Ventures.",
+        [("investment", "Mây Hồng", "ThinkZone Ventures", 3.5e6, "exact", "completed", None)],
+    ),
+    (
+        "Hợp đồng trị giá 450 tỷ đồng được ký giữa RiverBank và CMC để triển khai nền tảng dữ "
+        "liệu.",
+        [("contract", "RiverBank", "CMC", 450e9, "exact", "completed", None)],
+    ),
+    (
+        "Nvidia vượt kỳ vọng của Phố Wall khi báo doanh thu quý IV đạt 68,1 tỷ USD.",
+        [("revenue", "Nvidia", None, 68.1e9, "exact", None, "revenue")],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

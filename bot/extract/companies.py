@@ -113,7 +113,7 @@ _COREF = re.compile(
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up))\b"
     r"|\b(?P<company>(?:its|thương vụ này|vòng gọi vốn này|the deal|the round|"
     r"the (?:[\w-]+ ){0,2}investor|đối thủ này|the rival|công ty|hãng|tập đoàn|doanh nghiệp|đơn vị|"
-    r"ngân hàng|the bank|the lender|"
+    r"ngân hàng|nhà băng|the bank|the lender|"
     r"nhà sản xuất chip|nhà phát triển)(?:\s+này)?"
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|lab|chipmaker|giant|maker|developer|conglomerate))(?![\w-])",
     re.IGNORECASE,
@@ -275,6 +275,7 @@ class CompanyIndex:
                 continue  # "The Intelligent Cloud unit": a part of a company, not one
             if (
                 (words[-1].casefold().rstrip(".") in _CORPORATE_SUFFIXES and len(words) > 1)
+                or _BANK_NAME.fullmatch(name)  # "RiverBank", "Techcombank"
                 or _COMPANY_CUES.search(_drop_descriptions(before))
                 or _APPOSITION.match(text[end : end + 30])
                 or _PARTNER.search(text[max(0, start - 90) : start])
@@ -291,6 +292,7 @@ _GROUP_WORDS = frozenset(
 )
 #: "Toronto-based", "AI-guided", "Nvidia-powered": a description, not (part of) a name.
 _NOT_NAME_ENDINGS = ("-based", "-guided", "-powered", "-driven", "-enabled", "-backed", "-led")
+_BANK_NAME = re.compile(r"[A-Z][A-Za-z]+[bB]ank")
 _LEGAL_FORMS = frozenset("inc inc. corp corp. ltd ltd. llc plc jsc co. co gmbh ag sa".split())
 
 
@@ -434,6 +436,7 @@ _VI_COMPANY_WORDS = frozenset(
         "doanh nghiệp",
         "đơn vị",
         "ngân hàng",
+        "nhà băng",
         "nhà sản xuất chip",
         "nhà phát triển",
     ]

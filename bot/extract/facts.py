@@ -202,6 +202,8 @@ _KIND_CUES: list[tuple[str, str]] = [
             "vòng gọi vốn",
             r"vòng series \w",
             "vòng hạt giống",
+            "vốn hạt giống",
+            r"nhận(?: được)?(?= (?:thêm |khoảng |gần |hơn )?[\d.,]+ (?:tỷ|triệu|nghìn))",
             "góp vốn",
             "investments?",
             r"put in",
@@ -345,6 +347,12 @@ _IPO = re.compile(
     r"public offering)(?!\w)",
     re.IGNORECASE,
 )
+#: "vượt kỳ vọng của Phố Wall", "beat analysts' estimates": an actual figure, not a forecast.
+_BEAT = re.compile(
+    r"(?:vượt|hơn|beat|beats|beating|above|topped|surpassed|exceeded|ahead of)\s+"
+    r"(?:\S+\s+){0,2}?(?:kỳ vọng|dự báo|expectations|estimates|forecasts?)",
+    re.IGNORECASE,
+)
 #: Words that make a revenue figure a plan or a forecast.
 _OUTLOOK = re.compile(
     r"(?<!\w)(?:mục tiêu|kế hoạch|dự báo|dự phóng|kỳ vọng|ước tính đạt|forecasts?|forecasted|"
@@ -373,7 +381,8 @@ _CLAUSE_BREAK = re.compile(
 )
 #: Prepositions before a name, with the generic nouns that may stand between ("vào startup X").
 _PREP = re.compile(
-    r"(?<!\w)(?P<prep>led by|dẫn dắt bởi|vào|từ|với|bởi|của|cho|do|giữa|in|into|from|with|by|of|on|"
+    r"(?<!\w)(?P<prep>led by|dẫn dắt bởi|vào|từ|với|bởi|của|cho|do|giữa|between|in|into|from|"
+    r"with|by|of|on|"
     r"for|to|including|included|như|gồm|và|and|,)\s+"
     r"(?:(?:the|a|an|các|những|startup|start-up|công ty|hãng|tập đoàn|quỹ|ai|firm|company|"
     r"rival|chipmaker|developer|lab|giant|fund|investors?|nhà đầu tư|đối tác|partner|"
@@ -722,6 +731,18 @@ def _acquisition(r: _Roles) -> tuple[Kind, str | None, str | None]:
 
 
 def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | None]:
+    between = [m for m in r.clause.mentions if r.preps[m] in ("giữa", "between")]
+    if r.actor is None and between:
+        # "hợp đồng … được ký giữa RiverBank và CMC": the first party buys, unless the
+        # second is the bank
+        first = between[0]
+        second = next((m for m in r.clause.mentions if m.start > first.end), None)
+        if second is not None:
+            if second.name.casefold().endswith("bank") and not first.name.casefold().endswith(
+                "bank"
+            ):
+                first, second = second, first
+            return "contract", first.name, second.name
     objects = [m for m in r.clause.mentions if m is not r.actor and r.preps[m] in _OBJECT_PREPS]
     # The party nearest after the amount: "$300bn with Oracle and $22.4bn with CoreWeave".
     other = next((m for m in objects if m.start >= r.money.end), None) or next(iter(objects), None)
@@ -980,7 +1001,7 @@ def facts_in_sentence(
         ):
             continue  # "tổng vốn lũy kế": a running total of deals, not a new one
         if kind == "revenue" and (
-            _OUTLOOK.search(text, clause.start, money.start)
+            _OUTLOOK.search(_BEAT.sub(" ", text[clause.start : money.start]))
             or _EXPECTED_AFTER.match(text, money.end)
         ):
             continue  # "đặt mục tiêu doanh thu …", "expects 2025 revenue of …": not yet money
