@@ -224,6 +224,21 @@ CASES: list[tuple[str, list[Row]]] = [
         "Nvidia vượt kỳ vọng của Phố Wall khi báo doanh thu quý IV đạt 68,1 tỷ USD.",
         [("revenue", "Nvidia", None, 68.1e9, "exact", None, "revenue")],
     ),
+    # Selling a stake; "putting in"; a valuation for a named company; a many-year deal
+    (
+        "Masan Group agreed to sell a 25% stake in WinTech Digital to Singapore sovereign fund "
+        "GIC for $180 million.",
+        [("share_sale", "WinTech Digital", "GIC", 180e6, "exact", "announced", None)],
+    ),
+    (
+        "The deal implies a valuation of $720 million for Scale AI.",
+        [("valuation", "Scale AI", None, 720e6, "exact", None, None)],
+    ),
+    (
+        "Microsoft has signed a $7 billion, seven-year agreement to buy computing power from "
+        "CoreWeave.",
+        [("contract", "Microsoft", "CoreWeave", 7e9, "exact", "completed", None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

@@ -276,6 +276,7 @@ class CompanyIndex:
             if (
                 (words[-1].casefold().rstrip(".") in _CORPORATE_SUFFIXES and len(words) > 1)
                 or _BANK_NAME.fullmatch(name)  # "RiverBank", "Techcombank"
+                or _COUNTRY_S.search(text, max(0, start - 20), start)  # "Malaysia's Khazanah"
                 or _COMPANY_CUES.search(_drop_descriptions(before))
                 or _APPOSITION.match(text[end : end + 30])
                 or _PARTNER.search(text[max(0, start - 90) : start])
@@ -292,6 +293,10 @@ _GROUP_WORDS = frozenset(
 )
 #: "Toronto-based", "AI-guided", "Nvidia-powered": a description, not (part of) a name.
 _NOT_NAME_ENDINGS = ("-based", "-guided", "-powered", "-driven", "-enabled", "-backed", "-led")
+_COUNTRY_S = re.compile(
+    r"(?:Vietnam|Japan|Korea|China|India|Malaysia|Singapore|Indonesia|Thailand|Taiwan|"
+    r"Abu Dhabi|Saudi Arabia|Qatar|France|Germany|Britain)['’]s\s+$"
+)
 _BANK_NAME = re.compile(r"[A-Z][A-Za-z]+[bB]ank")
 _LEGAL_FORMS = frozenset("inc inc. corp corp. ltd ltd. llc plc jsc co. co gmbh ag sa".split())
 

@@ -65,7 +65,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             r"buys? back",
             r"buybacks?",
             r"repurchas\w*",
-            r"(?:sold|sells|selling) (?:its |their |a |an )?(?:entire |whole |remaining )?"
+            r"(?:sold|sells|sell|selling) (?:its |their |a |an )?(?:entire |whole |remaining )?"
             r"(?:\d+% )?stake",
             "giao dịch thứ cấp",
             "thứ cấp",
@@ -208,6 +208,8 @@ _KIND_CUES: list[tuple[str, str]] = [
             "investments?",
             r"put in",
             r"put",
+            r"putting in",
+            r"puts in",
             "tăng vốn",
             "cấp vốn",
             r"pour(?:s|ed|ing)?",
@@ -559,7 +561,8 @@ def _prep_at(text: str, start: int, floor: int) -> str | None:
 #: Between an amount and a cue after it: the cue belongs elsewhere ("… vượt 300 triệu euro
 #: nhờ các hợp đồng": the contracts are the reason, not the kind).
 _AFTER_BREAK = re.compile(
-    r",|\s(?:và|and|nhờ|thanks to|driven by|due to|because of|helped by|boosted by)\s",
+    r",(?!\s*[\w-]+-year\b)|\s(?:và|and|nhờ|thanks to|driven by|due to|because of|helped by|"
+    r"boosted by)\s",
     re.IGNORECASE,
 )
 
@@ -891,8 +894,9 @@ def _self_subject(r: _Roles) -> str | None:
         return owned[-1].name
     if plain:
         return plain[0].name
-    after = next((m for m in r.after if r.preps[m] in {"của", "of"}), None)
-    return _name(after)
+    owners = {"của", "of", "for"} if r.cue.kind == "valuation" else {"của", "of"}
+    after = next((m for m in r.after if r.preps[m] in owners), None)
+    return _name(after)  # "a valuation of $720 million for WinTech"
 
 
 def _metric(text: str, r: _Roles) -> Metric:
@@ -1056,7 +1060,8 @@ def _read_roles(
         return _acquisition(r)  # "mua lại toàn bộ cổ phần của Sao Mai AI": a takeover
     if cue_kind == "share_sale" and re.search("stake", r.text[r.cue.start : r.cue.end], re.I):
         owner = next((m for m in r.after if r.preps[m] in ("in", "vào")), None)
-        return "share_sale", _name(owner), None
+        buyer = next((m for m in r.after if r.preps[m] in ("to", "cho")), None)
+        return "share_sale", _name(owner), _name(buyer)
     if cue_kind == "investment":
         if re.fullmatch("stake", r.text[r.cue.start : r.cue.end], re.IGNORECASE) and re.search(
             r"(?:acquir\w*|buy|buys|bought|purchas\w*)\s+(?:an?\s+)?(?:\S+\s+)?$",
