@@ -239,6 +239,10 @@ CASES: list[tuple[str, list[Row]]] = [
         "CoreWeave.",
         [("contract", "Microsoft", "CoreWeave", 7e9, "exact", "completed", None)],
     ),
+    (
+        "Meta is in talks with Oracle about a cloud computing deal worth about $20 billion.",
+        [("contract", "Meta", "Oracle", 20e9, "about", "in_talks", None)],
+    ),
     # Vietnamese word orders
     (
         "Microsoft đã đầu tư hơn 13 tỷ USD vào OpenAI và hậu thuẫn công ty từ năm 2019.",

@@ -174,6 +174,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             "contracts?",
             "cloud deals?",
             "compute deals?",
+            r"(?:cloud|computing|compute|chip|GPU|server) (?:[\w-]+ )?(?:deals?|agreements?)",
             "supply deals?",
             "purchase agreements?",
             "agreements?",
