@@ -882,7 +882,7 @@ def _self_subject(r: _Roles) -> str | None:
     before = [m for m in r.clause.mentions if m.end <= r.money.start]
     right_after = next((m for m in r.clause.mentions if 0 < m.start - r.cue.end <= 2), None)
     if right_after is not None and not right_after.coref:
-        # "the $900 million valuation Tessellate fetched", "valuing the Singapore startup at"
+        # "the $900 million valuation Tessellate fetched" (a pointer back is not trusted here)
         return right_after.name
     whose = _WHOSE.search(r.text, r.clause.start, r.cue.start)
     if whose:  # "Snowflake, whose market value sits near $75 billion"
