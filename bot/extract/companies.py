@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from bot.extract.caseless import caseless
+
 _UPPER = "A-ZÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬĐÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
 # A capitalised word, or one with a capital inside ("xAI"), or a number inside a name ("G42").
 _NAME_WORD = rf"(?:[{_UPPER}][\w&'’.-]*\w|[{_UPPER}]|[a-z]+[A-Z]\w*)"
@@ -62,7 +64,7 @@ _CORPORATE_SUFFIXES = frozenset(
     """.split()
 )
 #: Words before a name that say it is a company: "startup Helio", "công ty Sao Mai".
-_COMPANY_CUES = re.compile(
+_COMPANY_CUES = caseless(
     r"(?:startup|start-up|công ty|công ty khởi nghiệp|hãng|tập đoàn|doanh nghiệp|quỹ|quỹ đầu tư|"
     r"nền tảng|ngân hàng|nhà đầu tư|company|firm|maker|chipmaker|developer|lab|fund|investor|"
     r"rival|giant|provider|platform|designer|unicorn|operator|group|conglomerate|insurer|bank|"
@@ -70,37 +72,31 @@ _COMPANY_CUES = re.compile(
     r"dẫn dắt bởi|mua lại|thâu tóm|thương vụ mua|acquire|acquired|acquires|acquisition of|"
     r"đầu tư vào|"
     r"rót vốn vào|invested in|invest in|stake in)\s+$",
-    re.IGNORECASE,
 )
 #: A deal's other party: "an agreement worth about $3 billion with Lone Star Renewables".
 _PARTNER = re.compile(
     r"(?i:agreements?|contracts?|deals?|partnership|hợp đồng|thỏa thuận)\b[^.;]{0,60}"
     r"\b(?i:with|với|from|từ|to|cho)\s+(?:[A-Z][a-z]+\s+)?(?:[a-z][\w-]*\s+){0,3}$",
 )
-_VI_MARKED = re.compile(
-    "[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I
-)
+_VI_MARKED = caseless("[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 #: Titles before a person's name.
-_PERSON_TITLE = re.compile(
+_PERSON_TITLE = caseless(
     r"(?:tỷ phú|ông|bà|ceo|cfo|cto|giám đốc|chủ tịch|nhà sáng lập|người sáng lập|founder|"
     r"co-founder|billionaire|chairman|chief executive|mr\.?|ms\.?|mrs\.?|dr\.?|"
     r"president|executive|analyst)\s+$",
-    re.IGNORECASE,
 )
 #: An apposition right after a name: "Lumen Vision, công ty khởi nghiệp ...", "X, a startup".
-_APPOSITION = re.compile(
+_APPOSITION = caseless(
     r"^,\s+(?:a|an|the|một|công ty|startup|start-up|hãng|nhà|đơn vị|"
     r"tập đoàn|nền tảng|ví)\b"
     r"|^['’]s\s+(?:[\w-]+\s+)?(?:business|unit|division|arm|subsidiary|operations)\b",
-    re.IGNORECASE,
 )
 #: Verbs right after a name that say it is a party to a deal: "Helio raised ...".
-_DEAL_VERB_AFTER = re.compile(
+_DEAL_VERB_AFTER = caseless(
     r"^\s*(?:(?:đã|vừa|sẽ|cũng|has|have|had|also|just|recently|will|is|was)\s+)*"
     r"(?:huy động|gọi vốn|nhận|rót|đầu tư|mua lại|thâu tóm|ký|raised|raises|secured|closed|"
     r"landed|bagged|received|invested|invests|acquired|acquires|bought|buys|agreed|announced|"
     r"hoàn tất|công bố|báo lãi|báo lỗ|ký|signed|reported|posted|won)\b",
-    re.IGNORECASE,
 )
 #: Descriptors that name a company by its product: "nhà phát triển ChatGPT", "the ChatGPT maker".
 _PRODUCT_BEFORE = (
@@ -108,7 +104,7 @@ _PRODUCT_BEFORE = (
 )
 _PRODUCT_AFTER = r"(?:'s)?\s+(?:maker|developer|creator|owner|parent)\b"
 #: Phrases that point back to a company named earlier.
-_COREF = re.compile(
+_COREF = caseless(
     r"\b(?P<startup>(?:startup|start-up)(?: [a-zà-ỹđ]+){0,4} này"
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:startup|start-up))\b"
     r"|\b(?P<company>(?:its|thương vụ này|vòng gọi vốn này|the deal|the round|"
@@ -116,7 +112,6 @@ _COREF = re.compile(
     r"ngân hàng|nhà băng|the bank|the lender|"
     r"nhà sản xuất chip|nhà phát triển)(?:\s+này)?"
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|lab|chipmaker|giant|maker|developer|conglomerate))(?![\w-])",
-    re.IGNORECASE,
 )
 
 
@@ -155,9 +150,8 @@ class CompanyIndex:
         self._lengths = _lengths_by_first_word(self._by_words)
         self._product_words = {p.casefold() for p in self._by_product}
         products = _alternation(self._by_product).pattern
-        self._product_pattern = re.compile(
+        self._product_pattern = caseless(
             rf"{_PRODUCT_BEFORE}(?P<p1>{products})|(?:the\s+)?(?P<p2>{products}){_PRODUCT_AFTER}",
-            re.IGNORECASE,
         )
 
     def is_startup(self, name: str) -> bool:
@@ -309,7 +303,7 @@ def _without_legal_form(name: str) -> str:
     return " ".join(words).rstrip(",")
 
 
-_PART_OF_A_COMPANY = re.compile(r"\s+(?:unit|division|segment|business unit)\b", re.IGNORECASE)
+_PART_OF_A_COMPANY = caseless(r"\s+(?:unit|division|segment|business unit)\b")
 
 
 #: A country right before a name: "quỹ Nhật Bản Kizuna Capital", "ngân hàng Hàn Quốc X".

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.extract.caseless import caseless
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -31,7 +33,7 @@ _EN_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Every form starts a word: the leading \b lets the engine skip positions inside words fast.
-_DATE = re.compile(
+_DATE = caseless(
     rf"\b(?:(?P<en_md>\b(?P<en_month>{_EN_MONTH})\.?\s+(?P<en_day>\d{{1,2}})(?:st|nd|rd|th)?\b"
     rf"(?:,?\s+(?P<en_md_year>(?:19|20)\d\d))?)"
     rf"|(?P<en_my>\b(?P<en_month2>{_EN_MONTH})\.?(?:\s+of)?\s+(?P<en_year>(?:19|20)\d\d)\b)"
@@ -45,7 +47,6 @@ _DATE = re.compile(
     r"tháng này|năm ngoái|năm trước|last year|năm nay|this year|tuần trước|last week|"
     r"this week|tuần này|hôm qua|yesterday|earlier this month|đầu tháng này|"
     r"(?:on|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)))",
-    re.IGNORECASE,
 )
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.extract.caseless import Caseless, caseless
 from bot.extract.companies import CompanyIndex, Mention, find_corefs
 from bot.extract.dates import DateMention, find_dates
 from bot.extract.money import MoneyMention, find_money
@@ -233,65 +234,53 @@ _KIND_CUES: list[tuple[str, str]] = [
     ("purchase", _words("mua", "buy(?:s|ing)?", "bought", "purchase[sd]?", "purchasing")),
 ]
 #: "a deal valued at $9 billion" prices the deal, not a company.
-_DEAL_VALUE = re.compile(
+_DEAL_VALUE = caseless(
     r"(?:deal|transaction|thương vụ|offer|agreement|contract|hợp đồng|package|thỏa thuận)"
     r"\s+(?:\w+\s+){0,1}$",
-    re.IGNORECASE,
 )
 _VALUED_NAME = re.compile(
     r"\s+(?:the\s+)?(?:[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*"
     r"|(?:the|this)\s+(?:[\w-]+\s+){0,3}?(?:company|start-?up|firm|group|maker))\s+at\b"
 )
-_CUE_RE = re.compile(
-    r"(?<!\w)(?:" + "|".join(f"(?P<{k}>{b})" for k, b in _KIND_CUES) + r")(?!\w)", re.IGNORECASE
-)
+_CUE_RE = caseless(r"(?<!\w)(?:" + "|".join(f"(?P<{k}>{b})" for k, b in _KIND_CUES) + r")(?!\w)")
 
-_GOODS = re.compile(
+_GOODS = caseless(
     r"năng lực|điện toán|chip|gpu|máy chủ|dịch vụ|đám mây|điện năng|compute|computing|capacity|"
     r"cloud|servers?|services|processors?|power|electricity|accelerators?",
-    re.IGNORECASE,
 )
 #: Buying or renting: whoever does it is the customer ("ký hợp đồng ... để thuê máy chủ").
-_BUY_VERB = re.compile(
+_BUY_VERB = caseless(
     r"(?<!\w)(?:mua|(?<!cho )thuê|buy|buys|bought|purchase|rent|rents|renting|lease|leases|"
     r"leasing)(?!\w)",
-    re.IGNORECASE,
 )
-_SHARES_BEFORE = re.compile(
-    r"(?:cổ phiếu|cổ phần|shares of|stake in)\s+(?:\S+\s+){0,2}?$", re.IGNORECASE
-)
-_SHARES = re.compile(r"cổ phần|cổ phiếu|shares|stock", re.IGNORECASE)
-_RECEIVE = re.compile(
+_SHARES_BEFORE = caseless(r"(?:cổ phiếu|cổ phần|shares of|stake in)\s+(?:\S+\s+){0,2}?$")
+_SHARES = caseless(r"cổ phần|cổ phiếu|shares|stock")
+_RECEIVE = caseless(
     r"(?<!\w)(?:huy động|gọi vốn|nhận|thu hút|raised|raises|raising|raise|secured|secures|"
     r"closed|closes|landed|lands|bagged|received|receives|attracted|nabbed|pulled in|"
     r"in talks to raise|seeking|seeks)(?!\w)",
-    re.IGNORECASE,
 )
-_ROUND = re.compile(r"vòng|round|series|funding|gọi vốn|gọi thêm|secur", re.IGNORECASE)
-_PLACE_OBJECT = re.compile(
+_ROUND = caseless(r"vòng|round|series|funding|gọi vốn|gọi thêm|secur")
+_PLACE_OBJECT = caseless(
     r"(?:vào|in|into|tại|ở)\s+(?:các\s+|the\s+)?(?:hạ tầng|trung tâm dữ liệu|data cent(?:er|re)s?|"
     r"infrastructure|việt nam|mỹ|the u\.?s\.?|america|europe|châu âu|nhà máy|factories|"
     r"plants?|chips?|ai|r&d|nghiên cứu|năng lực)",
-    re.IGNORECASE,
 )
-_PASSIVE = re.compile(
+_PASSIVE = caseless(
     r"(?<!\w)(?:được|bị|was acquired|were acquired|is being acquired|to be acquired|"
     r"acquired by|bought by|sold to|bán cho|bán lại cho|was bought|agreed to be)(?!\w)",
-    re.IGNORECASE,
 )
-_SUPPLY = re.compile(
+_SUPPLY = caseless(
     r"(?<!\w)(?<!nhà )(?:cung cấp|cho thuê|bán cho|supply|supplies|supplying|sell|sells|selling|"
     r"provide|provides|"
     r"providing|won|wins|giành|trúng thầu|thắng thầu)(?!\w)",
-    re.IGNORECASE,
 )
-_SKIP_BEFORE = re.compile(
+_SKIP_BEFORE = caseless(
     r"(?:mục tiêu|target|goal|có thể đạt|could reach|may reach|dự báo|forecast|"
     r"estimates? of|analysts'? (?:average )?estimates?|kỳ vọng của|"
     r"tổng(?: cộng| số)?|total|totall?ing|cumulative|bringing (?:its|the) total(?: \w+)? to|"
     r"nâng tổng(?: \w+)* lên|up from|down from|tăng từ|giảm từ|so với|compared with|"
     r"compared to|versus|vs\.?)\s*(?:\S+\s+){0,3}$",
-    re.IGNORECASE,
 )
 #: Words that may stand between a preposition and the name it governs.
 _DESCRIPTIVE = re.compile(
@@ -309,88 +298,75 @@ _GOVERNS_NOTHING = frozenset(
 _LAST_WORD = re.compile(
     r"(Nhật Bản|Hàn Quốc|Trung Quốc|Hà Lan|Đài Loan|Hoa Kỳ|Ấn Độ|Thụy Sĩ|\S+)\s+$"
 )
-_RELATIVE = re.compile(r",\s+(?:which|who|whose|vốn|người)\b", re.IGNORECASE)
-_CONVERSION = re.compile(
-    r"\s*\(\s*(?:tương đương|tức|khoảng|about|around|roughly|or|equivalent to|~)?\s*", re.I
+_RELATIVE = caseless(r",\s+(?:which|who|whose|vốn|người)\b")
+_CONVERSION = caseless(
+    r"\s*\(\s*(?:tương đương|tức|khoảng|about|around|roughly|or|equivalent to|~)?\s*"
 )
-_PASSIVE_MARK = re.compile(r"(?<!\w)(?:được|bị)(?!\w)", re.IGNORECASE)
-_MARKET = re.compile(
-    r"thị trường|ngành|toàn cầu|thế giới|market|industry|sector|global|worldwide", re.IGNORECASE
-)
+_PASSIVE_MARK = caseless(r"(?<!\w)(?:được|bị)(?!\w)")
+_MARKET = caseless(r"thị trường|ngành|toàn cầu|thế giới|market|industry|sector|global|worldwide")
 #: Sums that are no deal: pay, settlements, fines, market value lost.
-_NOT_DEAL = re.compile(
+_NOT_DEAL = caseless(
     r"thù lao|lương|tiền thưởng|compensation|pay package|packages|salar(?:y|ies)|bonus|"
     r"dàn xếp|vụ kiện|bồi thường|tiền phạt|phạt|settle\w*|lawsuit|fine[ds]?\b|penalt\w+|"
     r"thổi bay|bốc hơi|wiped|wiping|erased|erasing|shedding|"
     r"(?:to|in) (?:the company's |its |their )?(?:stock )?market (?:value|cap)|"
     r"in total|tổng cộng|quản lý tài sản|assets under management",
-    re.IGNORECASE,
 )
 #: Debt right before or after an amount: "borrow up to RM3 billion", "$18 billion of bonds".
-_DEBT_BEFORE = re.compile(
+_DEBT_BEFORE = caseless(
     r"(?<!\w)(?:borrow(?:s|ed|ing)?|vay(?: vốn)?|khoản vay|(?:hợp đồng|khoản|hạn mức) tín dụng|"
     r"loans? of|credit facility of|"
     r"bonds? of|trái phiếu)(?!\w)(?:\s+\S+){0,2}\s*$",
-    re.IGNORECASE,
 )
-_DEBT_AFTER = re.compile(
+_DEBT_AFTER = caseless(
     r"\s*(?:of\s+)?(?:[\w-]+\s+){0,2}?(?:bonds?|notes|trái phiếu|credit facility|credit line|"
     r"loans?|revolving|khoản vay)(?!\w)",
-    re.IGNORECASE,
 )
-_CUMULATIVE = re.compile(r"cumulative|lũy kế", re.IGNORECASE)
+_CUMULATIVE = caseless(r"cumulative|lũy kế")
 #: "… ahead of the $75.5 billion that analysts had expected": someone else's estimate.
-_EXPECTED_AFTER = re.compile(
+_EXPECTED_AFTER = caseless(
     r"[^.;]{0,40}?(?:analysts|Wall Street|Phố Wall|giới phân tích)[^.;]{0,30}?"
     r"(?:expected|estimated|forecast|kỳ vọng|dự báo|ước tính)",
-    re.IGNORECASE,
 )
-_IPO = re.compile(
+_IPO = caseless(
     r"(?<!\w)(?:IPO|initial public offering|lần đầu ra công chúng|niêm yết|listing|"
     r"public offering)(?!\w)",
-    re.IGNORECASE,
 )
 #: "vượt kỳ vọng của Phố Wall", "beat analysts' estimates": an actual figure, not a forecast.
-_BEAT = re.compile(
+_BEAT = caseless(
     r"(?:vượt|hơn|beat|beats|beating|above|topped|surpassed|exceeded|ahead of)\s+"
     r"(?:\S+\s+){0,2}?(?:kỳ vọng|dự báo|expectations|estimates|forecasts?)",
-    re.IGNORECASE,
 )
 #: Words that make a revenue figure a plan or a forecast.
-_OUTLOOK = re.compile(
+_OUTLOOK = caseless(
     r"(?<!\w)(?:mục tiêu|kế hoạch|dự báo|dự phóng|kỳ vọng|ước tính đạt|forecasts?|forecasted|"
     r"expects?|expected|expecting|projects?|projected|projection|guidance|outlook|aims?|"
     r"targets?|targeting|would climb|will reach|plans to generate|sees)(?!\w)",
-    re.IGNORECASE,
 )
-_FORECASTER = re.compile(
+_FORECASTER = caseless(
     r"(?<!\w)(?:analysts?|research firm|Gartner|IDC|McKinsey|Morgan Stanley|Goldman Sachs|"
     r"giới phân tích|các nhà phân tích|công ty nghiên cứu)(?!\w)[^.;]{0,60}?"
     r"(?:expects?|expected|forecasts?|projects?|predicts?|estimates?|dự báo|ước tính|kỳ vọng)"
     r"(?!\w)",
-    re.IGNORECASE,
 )
-_HOLDING = re.compile(
+_HOLDING = caseless(
     r"(?<!\w)(?:holds?|holding|owns?|owning|nắm giữ|sở hữu)(?!\w)[^.;]{0,80}?"
     r"(?:worth|valued at|trị giá|có giá trị)\s+(?:\S+\s+){0,2}$",
-    re.IGNORECASE,
 )
-_EARLIER = re.compile(r"(?:up from|down from|tăng từ|giảm từ)\s*(?:\S+\s+){0,3}$", re.I)
-_DATED = re.compile(r"\s*(?:in|vào|hồi|năm|tháng|on)\s+[\w/]+", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(
+_EARLIER = caseless(r"(?:up from|down from|tăng từ|giảm từ)\s*(?:\S+\s+){0,3}$")
+_DATED = caseless(r"\s*(?:in|vào|hồi|năm|tháng|on)\s+[\w/]+")
+_CLAUSE_BREAK = caseless(
     r";|\s+trong khi\s+|\s+while\s+|\s+whereas\s+|,\s+còn\s+|,\s+nhưng\s+|,\s+but\s+|"
     r",\s+song\s+|\s+tuy nhiên\s+|,\s+meanwhile\s+|,\s+đồng thời\s+",
-    re.IGNORECASE,
 )
 #: Prepositions before a name, with the generic nouns that may stand between ("vào startup X").
-_PREP = re.compile(
+_PREP = caseless(
     r"(?<!\w)(?P<prep>led by|dẫn dắt bởi|vào|từ|với|bởi|của|cho|do|giữa|between|in|into|from|"
     r"with|by|of|on|"
     r"for|to|including|included|như|gồm|và|and|,)\s+"
     r"(?:(?:the|a|an|các|những|startup|start-up|công ty|hãng|tập đoàn|quỹ|ai|firm|company|"
     r"rival|chipmaker|developer|lab|giant|fund|investors?|nhà đầu tư|đối tác|partner|"
     r"cloud|provider|\w+-based)\s+){0,3}$",
-    re.IGNORECASE,
 )
 _INVESTOR_PREPS = frozenset(
     {
@@ -440,61 +416,55 @@ _OBJECT_PREPS = frozenset(
 )
 _LIST_PREPS = frozenset({"và", "and", ",", "như", "gồm", "including", "included"})
 
-_STATUS_CUES: list[tuple[Status, re.Pattern[str]]] = [
+_STATUS_CUES: list[tuple[Status, Caseless]] = [
     (
         "in_talks",
-        re.compile(
+        caseless(
             r"(?<!\w)(?:đang huy động|đang gọi vốn|is raising|are raising|is seeking|seeking|"
             r"đang thảo luận|thảo luận|đàm phán|xem xét|cân nhắc|đang trao đổi|in talks|"
             r"talks|in discussions|discussing|negotiat\w+|considering|weighing|exploring|mulling|"
             r"in early discussions|nguồn tin)(?!\w)",
-            re.IGNORECASE,
         ),
     ),
     (
         "planned",
-        re.compile(
+        caseless(
             r"(?<!\w)(?:dự kiến|có kế hoạch|kế hoạch|dự định|lên kế hoạch|sắp|nhắm tới|"
             r"plans? to|plans? an?|planning to|is planning|are planning|planned|expects? to|"
             r"expected to|intends? to|"
             r"aims? to|is set to|are set to|seeks? to|looking to)(?!\w)",
-            re.IGNORECASE,
         ),
     ),
     (
         "announced",
-        re.compile(
+        caseless(
             r"(?<!\w)(?:tuyên bố sẽ|tuyên bố|công bố|thông báo|đồng ý|cam kết sẽ|sẽ|agreed to|"
             r"agrees to|has agreed|will|announced|announces|unveiled|pledged to|"
             r"said it would|would)(?!\w)",
-            re.IGNORECASE,
         ),
     ),
     (
         "completed",
-        re.compile(
+        caseless(
             r"(?<!\w)(?:đã|hoàn tất|hoàn thành|ký kết|ký|chốt|closed|completed|completes|signed|"
             r"raised|invested|acquired|bought|secured|finali[sz]ed|sold|received|led|landed|"
             r"won|took|has raised|has invested|purchased)(?!\w)",
-            re.IGNORECASE,
         ),
     ),
 ]
-_ARR = re.compile(
+_ARR = caseless(
     r"định kỳ|annual recurring|recurring revenue|\barr\b|annuali[sz]ed|run[- ]rate|"
     r"quy đổi theo năm|hằng năm hóa",
-    re.IGNORECASE,
 )
-_GROWTH = re.compile(
+_GROWTH = caseless(
     r"(?:tăng thêm|tăng|thêm|added|adding|adds|grew by|increase of|increased by|rose by|"
     r"jump of|boost of)\s+(?:\S+\s+){0,2}$",
-    re.IGNORECASE,
 )
-_PROFIT = re.compile(r"lợi nhuận|lãi|profit|net income|earnings", re.IGNORECASE)
-_LOSS = re.compile(r"lỗ|loss|losses|lost", re.IGNORECASE)
+_PROFIT = caseless(r"lợi nhuận|lãi|profit|net income|earnings")
+_LOSS = caseless(r"lỗ|loss|losses|lost")
 _MAX_CUE_DISTANCE = 120
 #: "giao dịch thứ cấp trị giá 6,6 tỷ USD": the amount belongs to the words before it.
-_BOUND_BEFORE = re.compile(r"(?:trị giá|worth|giá trị)\s+(?:\S+\s+)?$", re.IGNORECASE)
+_BOUND_BEFORE = caseless(r"(?:trị giá|worth|giá trị)\s+(?:\S+\s+)?$")
 _MAX_AFTER_DISTANCE = 50
 
 
@@ -561,10 +531,9 @@ def _prep_at(text: str, start: int, floor: int) -> str | None:
 
 #: Between an amount and a cue after it: the cue belongs elsewhere ("… vượt 300 triệu euro
 #: nhờ các hợp đồng": the contracts are the reason, not the kind).
-_AFTER_BREAK = re.compile(
+_AFTER_BREAK = caseless(
     r",(?!\s*[\w-]+-year\b)|\s(?:và|and|nhờ|thanks to|driven by|due to|because of|helped by|"
     r"boosted by)\s",
-    re.IGNORECASE,
 )
 
 
@@ -683,7 +652,7 @@ class _Roles:
         pool = self.after if after_only else self.clause.mentions
         return next((m for m in pool if self.preps[m] in preps), None)
 
-    def between(self, pattern: re.Pattern[str]) -> bool:
+    def between(self, pattern: re.Pattern[str] | Caseless) -> bool:
         start = self.actor.end if self.actor else self.clause.start
         return bool(pattern.search(self.text, start, max(self.cue.end, self.money.start)))
 
@@ -821,10 +790,9 @@ def _share_sale(r: _Roles) -> tuple[Kind, str | None, str | None]:
 
 
 #: Words that introduce an investor, and endings of investors' names.
-_INVESTOR_BEFORE = re.compile(
+_INVESTOR_BEFORE = caseless(
     r"(?:quỹ(?: ngoại| đầu tư)?|cổ đông(?: lớn| chiến lược| ngoại)?|nhà đầu tư|fund|investor|"
     r"shareholder|backer|early backer|venture firm)\s+$",
-    re.IGNORECASE,
 )
 _INVESTOR_NAME = re.compile(r"\b(?:Capital|Partners|Ventures|Fund|Investments)$")
 
@@ -844,19 +812,17 @@ _COMPANY_OBJECT = re.compile(
     r"công ty|hãng|tập đoàn|doanh nghiệp)\s+)?"
 )
 #: A stake that gives control: more than half, the rest, all of it.
-_CONTROL = re.compile(
+_CONTROL = caseless(
     r"(?<![\d.,])(?:5[1-9]|[6-9]\d|100)(?:[.,]\d+)?\s?%|majority|controlling|còn lại|remaining|"
     r"toàn bộ|chi phối|kiểm soát",
-    re.IGNORECASE,
 )
 #: Spending "to take over" a company, right after the amount.
-_TAKEOVER = re.compile(
+_TAKEOVER = caseless(
     r"\s*(?:\([^)]*\)\s*)?(?:để|nhằm|to)\s+(?:nắm quyền kiểm soát|thâu tóm|mua lại|mua|"
     r"take control of|take over|acquire|buy)\s",
-    re.IGNORECASE,
 )
-_PLACEMENT = re.compile(r"phát hành|private placement", re.IGNORECASE)
-_TENDER = re.compile(r"chào mua|tender", re.IGNORECASE)
+_PLACEMENT = caseless(r"phát hành|private placement")
+_TENDER = caseless(r"chào mua|tender")
 
 
 def _commitment(r: _Roles) -> tuple[Kind, str | None, str | None]:
@@ -874,7 +840,7 @@ def _commitment(r: _Roles) -> tuple[Kind, str | None, str | None]:
     return "commitment", _name(r.actor), partner
 
 
-_WHOSE = re.compile(r",?\s+whose\s", re.IGNORECASE)
+_WHOSE = caseless(r",?\s+whose\s")
 
 
 def _self_subject(r: _Roles) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
+from bot.extract.caseless import caseless
 from bot.models import Amount, Qualifier
 
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -111,11 +112,10 @@ _SUFFIX = "|".join(sorted((re.escape(w) for w in _WORD_CURRENCIES), key=len, rev
 _AFTER = r"(?![\w%])"
 _DIGIT = re.compile(r"\d")
 
-_MONEY = re.compile(
+_MONEY = caseless(
     rf"(?<![^\W\d_])(?P<pcur>{_PREFIX})\s?(?P<pnum>{_NUM})(?:[\s-]?(?P<pscale>{_VI_SCALE}|{_EN_SCALE}){_AFTER})?"
     rf"|(?<![\w.,])(?P<snum>{_NUM})[\s-]*(?:(?P<sscale>{_VI_SCALE}|{_EN_SCALE})\s*)?"
     rf"(?P<scur>{_SUFFIX}){_AFTER}",
-    re.IGNORECASE,
 )
 
 # Words right before an amount that qualify it, longest first, matched at the end.
@@ -172,19 +172,17 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
     ("ước tính", "about"),
     ("ước", "about"),
 ]
-_QUALIFIER_RE = re.compile(
+_QUALIFIER_RE = caseless(
     r"(?:^|[\s(])(?P<q>"
     + "|".join(re.escape(w) for w, _ in sorted(_QUALIFIERS, key=lambda p: -len(p[0])))
     + r")\s*(?:of\s+|đạt\s+|reached\s+|ở mức\s+|at\s+|là\s+)?$",
-    re.IGNORECASE,
 )
 _QUALIFIER_OF = {w: q for w, q in _QUALIFIERS}
-_TRAILING_AT_LEAST = re.compile(r"^\s*(?:trở lên|or more|and up)\b", re.IGNORECASE)
+_TRAILING_AT_LEAST = caseless(r"^\s*(?:trở lên|or more|and up)\b")
 # An amount per unit is a price, not a deal: "$20 a month", "499.000 đồng/tháng".
-_PER_UNIT = re.compile(
+_PER_UNIT = caseless(
     r"^\s*(?:/|per\b|a\s+(?:month|year|share|user|seat)\b|each\b|mỗi\b"
     r"|một\s+(?:tháng|năm|cổ phiếu)\b)",
-    re.IGNORECASE,
 )
 #: Below these a sum is a price or a salary, not news of the AI money.
 _MINIMUM = {"VND": 10**8, "JPY": 10**7, "KRW": 10**8, "INR": 10**6}
