@@ -350,6 +350,15 @@ def _lengths_by_first_word(
     return {word: tuple(sorted(ns, reverse=True)) for word, ns in lengths.items()}
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
+@cache
+def _squeeze(written: str) -> str:
+    """ "Amazon Web-Services" -> "AmazonWebServices": a name's letters and digits."""
+    return _NON_WORD.sub("", written)
+
+
 def _lookup(
     candidates: list[tuple[str, str]] | None, written: str, *, exact: bool = False
 ) -> str | None:
@@ -357,9 +366,9 @@ def _lookup(
     still looks like a name ("Iconiq", "NVIDIA"), never a lowercase word ("magic")."""
     if not candidates:
         return None
-    squeezed = re.sub(r"\W+", "", written)
+    squeezed = _squeeze(written)
     for alias, name in candidates:
-        if re.sub(r"\W+", "", alias) == squeezed:
+        if _squeeze(alias) == squeezed:
             return name
     if exact or not written[:1].isupper() or len(squeezed) < 4:
         return None

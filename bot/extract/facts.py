@@ -661,14 +661,15 @@ def _name(mention: Mention | None) -> str | None:
     return mention.name if mention else None
 
 
+_LED_SUFFIX = re.compile(r"-(?:led|backed)\b")
+
+
 def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
     investor = (
         r.first(_INVESTOR_PREPS, after_only=True)
         or r.first(_INVESTOR_PREPS)
         or r.owner_after_amount()
-        or next(
-            (m for m in r.clause.mentions if re.match(r"-(?:led|backed)\b", r.text[m.end :])), None
-        )
+        or next((m for m in r.clause.mentions if _LED_SUFFIX.match(r.text, m.end)), None)
     )
     recipient = r.first(_RECIPIENT_PREPS, after_only=True)
     if r.actor and r.between(_RECEIVE):
@@ -1069,6 +1070,12 @@ def _read_roles(
     return kind, _self_subject(r), None
 
 
+#: "các công ty", "other firms": companies in general, not one named before.
+_PLURAL_BEFORE = re.compile(r"(?:các|những|nhiều|mọi|một số|these|other|many)\s+$")
+#: "hãng tin", "công ty tư vấn": a news agency or an adviser, not a party.
+_NOT_A_COMPANY_AFTER = caseless(r"\s+(?:tin|thông tấn|khác|con|nghiên cứu|phân tích|tư vấn|luật)\b")
+
+
 def resolve_corefs(
     text: str,
     mentions: list[Mention],
@@ -1097,11 +1104,7 @@ def resolve_corefs(
         ):
             continue
         lead = text[max(0, start - 12) : start].casefold()
-        if re.search(r"(?:các|những|nhiều|mọi|một số|these|other|many)\s+$", lead):
-            continue
-        if re.match(
-            r"\s+(?:tin|thông tấn|khác|con|nghiên cứu|phân tích|tư vấn|luật)\b", text[end:], re.I
-        ):
+        if _PLURAL_BEFORE.search(lead) or _NOT_A_COMPANY_AFTER.match(text, end):
             continue
         clause = next(c for c in clauses if c.start <= start < c.end)
         earlier = [m.name for m in mentions if m.end <= start]

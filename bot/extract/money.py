@@ -219,10 +219,14 @@ def parse_number(digits: str, *, decimal_comma: bool) -> Decimal:
     return Decimal(digits.replace(",", "."))
 
 
+_SPACES = re.compile(r"\s+")
+_VI_SCALE_RE = caseless(_VI_SCALE)
+
+
 def _scale(word: str | None) -> int:
     if not word:
         return 1
-    return _SCALES[re.sub(r"\s+", " ", word.casefold())]
+    return _SCALES[_SPACES.sub(" ", word.casefold())]
 
 
 def _qualifier(before: str, after: str) -> Qualifier:
@@ -249,8 +253,8 @@ def find_money(sentence: str, *, language: str = "en") -> list[MoneyMention]:
             currency = _SYMBOLS[symbol.casefold()]
         else:
             digits, scale_word, symbol = match.group("snum", "sscale", "scur")
-            currency = _WORD_CURRENCIES[re.sub(r"\s+", " ", symbol.casefold())]
-        scale_is_vi = bool(scale_word and re.fullmatch(_VI_SCALE, scale_word, re.IGNORECASE))
+            currency = _WORD_CURRENCIES[_SPACES.sub(" ", symbol.casefold())]
+        scale_is_vi = bool(scale_word and _VI_SCALE_RE.fullmatch(scale_word))
         decimal_comma = scale_is_vi or (language == "vi" and not match.group("pcur"))
         # "$10B": a bare letter scale must touch the number of a symbol-led amount.
         if (

@@ -23,7 +23,6 @@ _ABBREVIATIONS = frozenset(
     apr jun jul aug sep sept oct nov dec e.g i.e approx est fig tp gs ts ths pgs ông bà
     """.split()
 )
-_LETTER = re.compile(r"[^\W\d_]")
 #: Letters only Vietnamese writes: ă â đ ê ô ơ ư and the vowels with tone marks.
 _VI_LETTER = re.compile(
     "[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
@@ -76,10 +75,15 @@ def parse_dateline(body: str) -> str | None:
 def detect_language(text: str) -> str:
     """Tell Vietnamese from English by the share of Vietnamese letters among all letters."""
     sample = text[:4000]
-    letters = len(_LETTER.findall(sample))
+    letters = len(_NOT_LETTERS.sub("", sample))  # the letters, without a list of them
     if letters == 0:
         return "en"
     return "vi" if len(_VI_LETTER.findall(sample)) / letters > 0.03 else "en"
+
+
+_DOTTED = re.compile(r"(?:\w\.)+\w")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def _ends_sentence(paragraph: str, end: int, match_start: int) -> bool:
@@ -92,14 +96,17 @@ def _ends_sentence(paragraph: str, end: int, match_start: int) -> bool:
         return False
     if paragraph[match_start] != ".":
         return True
-    word = re.search(r"(\S+)$", paragraph[:match_start])
-    if word is None:
+    # the word before the mark, read backwards (a search from the left is quadratic)
+    first = match_start
+    while first > 0 and not paragraph[first - 1].isspace():
+        first -= 1
+    if first == match_start:
         return True
-    token = word.group(1).lstrip("(“\"'").casefold()
+    token = paragraph[first:match_start].lstrip("(“\"'").casefold()
     if token in _ABBREVIATIONS:
         return False
     # Initials and dotted abbreviations: "J.", "U.S", "a.m".
-    return not (len(token) == 1 and token.isalpha()) and not re.fullmatch(r"(?:\w\.)+\w", token)
+    return not (len(token) == 1 and token.isalpha()) and not _DOTTED.fullmatch(token)
 
 
 def split_sentences(body: str) -> list[Sentence]:
@@ -110,7 +117,7 @@ def split_sentences(body: str) -> list[Sentence]:
     captions (``Ảnh: Reuters.``).
     """
     sentences: list[Sentence] = []
-    for number, para in enumerate(re.finditer(r"[^\n]+", body)):
+    for number, para in enumerate(_PARAGRAPH.finditer(body)):
         paragraph = para.group(0)
         start = 0
         cuts: list[int] = []
