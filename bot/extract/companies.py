@@ -164,16 +164,16 @@ class CompanyIndex:
     def find_known(self, text: str, extra: ArticleNames | None = None) -> list[Mention]:
         """Known names (and an article's own, exact case only) by looking word runs up."""
         words = list(_WORD.finditer(text))
-        folded = [w.group(0).casefold() for w in words]
+        folded = _folded_words(text, words)
+        extra_firsts = extra.lengths if extra else {}
+        firsts = self._lengths
         found = []
-        i = 0
-        while i < len(words):
-            lengths = self._lengths.get(folded[i], ())
-            extra_lengths = extra.lengths.get(folded[i], ()) if extra else ()
-            if not lengths and not extra_lengths:
-                i += 1
+        taken = 0  # words before this one belong to a name found already
+        for i in [i for i, w in enumerate(folded) if w in firsts or w in extra_firsts]:
+            if i < taken:
                 continue
-            step = 1
+            lengths = firsts.get(folded[i], ())
+            extra_lengths = extra_firsts.get(folded[i], ())
             candidates = (
                 sorted({*lengths, *extra_lengths}, reverse=True) if extra_lengths else lengths
             )
@@ -187,9 +187,8 @@ class CompanyIndex:
                     name = _lookup(extra.words.get(key), written, exact=True)
                 if name is not None:
                     found.append(Mention(words[i].start(), words[i + n - 1].end(), name))
-                    step = n
+                    taken = i + n
                     break
-            i += step
         if self._product_words.isdisjoint(folded):
             return found
         for m in self._product_pattern.finditer(text):
@@ -330,6 +329,14 @@ def _drop_descriptions(before: str) -> str:
 _WORD = re.compile(r"\w(?:[\w&]*\w|[.'’](?=\w)(?![sS]\b))*")
 
 
+def _folded_words(text: str, words: list[re.Match[str]]) -> list[str]:
+    """Each word of ``text`` casefolded, from one casefold of the whole text when it can."""
+    folded = text.casefold()
+    if len(folded) == len(text):
+        return [folded[w.start() : w.end()] for w in words]
+    return [w.group(0).casefold() for w in words]
+
+
 def _word_keys(names: dict[str, str]) -> dict[tuple[str, ...], list[tuple[str, str]]]:
     """Names keyed by their words, casefolded: ("amazon", "web", "services") -> AWS."""
     keys: dict[tuple[str, ...], list[tuple[str, str]]] = {}
@@ -421,7 +428,7 @@ def find_corefs(text: str) -> list[tuple[int, int, bool]]:
     found = []
     if _IT_SUBJECT.match(text):
         found.append((0, 2, False))  # "It has agreed to spend ...": the company just named
-    for m in _IT_DEAL.finditer(text):
+    for m in _IT_DEAL.finditer(text) if "it" in text else ():
         found.append((m.start(), m.start() + 2, False))
     for m in _COREF.finditer(text):
         if not m.group("company"):
