@@ -661,3 +661,47 @@ def test_a_described_name_and_a_share_purchase_in_the_article_company() -> None:
         ("investment", "Meridian Robotics", "Temasek"),
         ("share_sale", "Meridian Robotics", "Fidelity"),  # the company the facts are about
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Harbor Logistics signed a three-year agreement with Snowflake on May 4. "
+            "The contract is worth about $48 million, a filing shows.",
+            ("contract", "Harbor Logistics", "Snowflake", 48e6, "about", "completed", "2025-05-04"),
+        ),
+        (
+            "Tập đoàn Masan đã hoàn tất việc mua lại startup Lumi AI hồi tháng 6. "
+            "Thương vụ có giá trị 40 triệu USD.",
+            ("acquisition", "Lumi AI", "Masan", 40e6, "exact", "completed", "2025-06"),
+        ),
+        (
+            "Vietcombank đã ký hợp đồng với FPT để xây dựng trợ lý ảo cho nhân viên. "
+            "Hợp đồng này trị giá hơn 120 tỷ đồng.",
+            ("contract", "Vietcombank", "FPT", 120e9, "more_than", "completed", None),
+        ),
+    ],
+)
+def test_a_deal_and_its_price_in_the_next_sentence(text: str, expected: tuple[object, ...]) -> None:
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (
+        fact.kind,
+        fact.subject,
+        fact.counterparty,
+        fact.amount.value,
+        fact.amount.qualifier,
+        fact.status,
+        fact.date,
+    ) == expected
+    assert fact.evidence == text  # both sentences: the deal and its price
+
+
+def test_a_price_sentence_after_a_deal_with_its_own_amount_adds_nothing() -> None:
+    text = (
+        "Harbor Logistics signed a $48 million agreement with Snowflake. "
+        "The deal is worth $48 million over three years."
+    )
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.amount.value) for f in facts] == [("contract", 48e6)]
+    assert "The deal is worth" not in facts[0].evidence

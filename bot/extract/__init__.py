@@ -16,7 +16,12 @@ from bot.extract.companies import (
     find_mentions,
 )
 from bot.extract.dates import parse_published
-from bot.extract.facts import facts_in_sentence, resolve_corefs, sentence_subject
+from bot.extract.facts import (
+    facts_across,
+    facts_in_sentence,
+    resolve_corefs,
+    sentence_subject,
+)
 from bot.extract.money import parse_amount
 from bot.extract.text import (
     Sentence,
@@ -48,6 +53,7 @@ def extract_facts(
     fact_subjects: Counter[str] = Counter()
     last_subject: list[str] = []
     facts: list[Fact] = []
+    previous: tuple[Sentence, list[Mention]] | None = None
     sentences = split_sentences(text)
     # Names are found in one pass over the article, then handed to their sentences.
     per_sentence = _by_sentence(find_mentions(text, index, new_names), sentences)
@@ -60,6 +66,23 @@ def extract_facts(
         found = facts_in_sentence(
             sentence, mentions, language=language, published=when, index=index, topic=topic
         )
+        if not found and previous is not None:
+            prior, prior_mentions = previous
+            found = [
+                fact.model_copy(
+                    update={"evidence": text[prior.start : sentence.start + len(sentence.text)]}
+                )
+                for fact in facts_across(
+                    prior,
+                    prior_mentions,
+                    sentence,
+                    language=language,
+                    published=when,
+                    index=index,
+                    topic=topic,
+                )
+            ]
+        previous = (sentence, mentions)
         facts.extend(found)
         fact_subjects.update(f.subject for f in found)
         history.extend(m.name for m in mentions)

@@ -1132,3 +1132,69 @@ def resolve_corefs(
         if name:
             added.append(Mention(start, end, name, coref=True))
     return sorted(mentions + added, key=lambda m: m.start)
+
+
+#: A sentence that gives the price of a deal named just before: "The deal is worth
+#: £72 million", "Hợp đồng này có giá trị 350 tỷ đồng".
+_WORTH_OPENING = caseless(
+    r"^(?:(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:deal|contract|agreement|acquisition|"
+    r"transaction|purchase|takeover|order|pact|partnership)"
+    r"(?:,[^,]{1,80},)?\s+(?:(?:is|was|would be|will be|could be|has been|is said to be|"
+    r"is reported to be|is understood to be)\s+)?(?:worth|valued at|priced at)"
+    r"|(?:thương vụ|hợp đồng|thỏa thuận|giao dịch|gói thầu|đơn hàng)(?:\s+(?:này|nói trên|trên))?"
+    r"(?:\s+(?:có|mang|với|đạt))?(?:\s+tổng)?\s+(?:giá trị|trị giá))\s+"
+)
+#: Cue words that name a deal as a thing, which a price can follow ("an agreement worth …").
+_DEAL_NOUN = caseless(
+    r"(?:hợp đồng|thỏa thuận|đơn hàng|đơn đặt hàng|thương vụ|contracts?|agreements?|deals?|"
+    r"orders?|takeover|acquisition|merger|buyout)(?![\w-])"
+)
+
+
+def facts_across(
+    previous: Sentence,
+    previous_mentions: list[Mention],
+    sentence: Sentence,
+    *,
+    language: str,
+    published: date | None,
+    index: CompanyIndex,
+    topic: str | None = None,
+) -> list[Fact]:
+    """Facts stated over two sentences: a deal, then its price.
+
+    "X signed a five-year agreement with Y. The deal is worth £72 million." The
+    price is read into the first sentence, right after the word naming the deal,
+    and that sentence is read as usual; the evidence is both sentences.
+    """
+    opening = _WORTH_OPENING.match(sentence.text)
+    if opening is None or find_money(previous.text, language=language):
+        return []
+    amounts = [m for m in find_money(sentence.text, language=language) if m.start >= opening.end()]
+    if not amounts:
+        return []
+    price = sentence.text[opening.end() : amounts[0].end]
+    cues = _cues(previous.text)
+    nouns = [c for c in cues if _DEAL_NOUN.fullmatch(previous.text, c.start, c.end)]
+    if nouns:  # "… an agreement with Y …" -> "… an agreement worth £72 million with Y …"
+        at = nouns[-1].end  # the deal named last ("a contract notice … the agreement")
+        inserted = (" trị giá " if language == "vi" else " worth ") + price
+    else:  # "agreed to acquire Kestrel Labs, …" -> "… acquire Kestrel Labs for $1.2 billion, …"
+        verb = next((c for c in cues if c.kind in ("acquisition", "purchase")), None)
+        bought = next((m for m in previous_mentions if verb and m.start >= verb.end), None)
+        if bought is None:
+            return []
+        at = bought.end
+        inserted = (" với giá " if language == "vi" else " for ") + price
+    merged = Sentence(
+        previous.text[:at] + inserted + previous.text[at:], previous.start, previous.paragraph
+    )
+    shift = len(inserted)
+    mentions = [
+        m if m.start < at else Mention(m.start + shift, m.end + shift, m.name, m.coref)
+        for m in previous_mentions
+    ]
+    found = facts_in_sentence(
+        merged, mentions, language=language, published=published, index=index, topic=topic
+    )
+    return found
