@@ -705,3 +705,50 @@ def test_a_price_sentence_after_a_deal_with_its_own_amount_adds_nothing() -> Non
     facts = extract_facts(text, published=PUBLISHED)
     assert [(f.kind, f.amount.value) for f in facts] == [("contract", 48e6)]
     assert "The deal is worth" not in facts[0].evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # public bodies and hospitals buy, whichever side of the sentence they stand on
+        (
+            "Lumen AI signed a $30 million contract with the Ministry of Digital Affairs.",
+            ("Ministry of Digital Affairs", "Lumen AI"),
+        ),
+        (
+            "The Department for Education awarded Kestrel Labs a £12 million contract.",
+            ("Department for Education", "Kestrel Labs"),
+        ),
+        (
+            "Anthropic was awarded a $90 million contract by the Bureau of Land Management.",
+            ("Bureau of Land Management", "Anthropic"),
+        ),
+        (
+            "Bệnh viện Đa khoa Tâm Anh ký hợp đồng 18 tỷ đồng với VNPT để số hóa bệnh án.",
+            ("Bệnh viện Đa khoa Tâm Anh", "VNPT"),
+        ),
+        (
+            "CMC vừa trúng gói thầu trị giá 75 tỷ đồng của Bộ Tài chính.",
+            ("Bộ Tài chính", "CMC"),
+        ),
+        (
+            "Sở Y tế Hà Nội trao cho Viettel hợp đồng 40 tỷ đồng.",
+            ("Sở Y tế Hà Nội", "Viettel"),
+        ),
+        ("Google awarded a $15 million contract to Lumen AI.", ("Google", "Lumen AI")),
+    ],
+)
+def test_who_buys_in_a_contract_with_a_public_body_or_an_award(
+    text: str, expected: tuple[str, str]
+) -> None:
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.counterparty) == ("contract", *expected)
+
+
+def test_a_public_bodys_first_word_is_no_short_name_of_it() -> None:
+    text = (
+        "The Department of Energy signed a $40 million contract with Lumen AI. "
+        "Department of Commerce officials said the Department wants more."
+    )
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert fact.subject == "Department of Energy"

@@ -201,8 +201,13 @@ class CompanyIndex:
         return found
 
     def find_new_names(self, text: str) -> set[str]:
-        """Capitalised names the list does not know, where the text says they are companies."""
-        names: set[str] = set()
+        """Capitalised names the list does not know, where the text says they are companies,
+        and public bodies ("Bộ Y tế", "Department for Work and Pensions")."""
+        names = {
+            " ".join(m.group(0).split())
+            for m in _INSTITUTION.finditer(text)
+            if not self.canonical(" ".join(m.group(0).split()))
+        }
         for match in _NAME_RUN.finditer(text):
             words = match.group(0).split()
             start = match.start()
@@ -277,6 +282,39 @@ class CompanyIndex:
             ):
                 names.add(_without_legal_form(name))
         return names
+
+
+_CAP = rf"[{_UPPER}](?:[\w'’-]|\.(?=\w))*"
+_VI_CITY = r"(?:TP\.?\s?HCM|TP\.?\s?Hồ Chí Minh|Hà Nội|Đà Nẵng|Hải Phòng|Cần Thơ)"
+#: Public bodies and hospitals: parties to contracts, named in ways the name runs miss
+#: ("Bộ Y tế": a lowercase word; "Department for Work and Pensions": small words inside).
+_INSTITUTION = re.compile(
+    rf"(?<![\w.])(?:"
+    rf"(?:Department|Ministry|Agency|Bureau|Office|Administration|Commission|Authority)"
+    rf"\s+(?:of|for)\s+(?:the\s+)?{_CAP}(?:(?:\s+(?:and|&|of|for|the))*\s+{_CAP})*"
+    rf"|(?:{_CAP}\s+)+?(?:Hospital|Medical Center|Health System|University)(?!\w)"
+    rf"|Bộ\s+(?:Y tế|Tài chính|Công an|Quốc phòng|Công Thương|Ngoại giao|Tư pháp|Nội vụ|Xây dựng|"
+    rf"Giáo dục và Đào tạo|Khoa học và Công nghệ|Thông tin và Truyền thông|Kế hoạch và Đầu tư|"
+    rf"Giao thông vận tải|Tài nguyên và Môi trường|Nông nghiệp và Môi trường|"
+    rf"Nông nghiệp và Phát triển nông thôn|Lao động - Thương binh và Xã hội|Dân tộc và Tôn giáo)"
+    rf"|Sở\s+(?:Y tế|Tài chính|Khoa học và Công nghệ|Thông tin và Truyền thông|"
+    rf"Giáo dục và Đào tạo|Giao thông vận tải|Công Thương)(?:\s+{_VI_CITY})?"
+    rf"|Bệnh viện(?:\s+(?:Đa khoa|Trung ương|Quốc tế|Đại học|Nhi|Quân y|Hữu nghị))*"
+    rf"(?:\s+{_CAP})+(?:\s+(?:Trung ương|{_VI_CITY}|\d+))?"
+    rf"|(?:Ngân hàng Nhà nước|Kho bạc Nhà nước|Ủy ban Chứng khoán Nhà nước|Tổng cục Thuế|"
+    rf"Bảo hiểm Xã hội Việt Nam|UBND\s+{_VI_CITY})"
+    rf")(?!\w)"
+)
+#: The first word of a public body's name, never a short form of it ("Department").
+INSTITUTION_HEADS = frozenset(
+    "department ministry agency bureau office administration commission authority bộ sở "
+    "bệnh ngân kho ủy tổng bảo ubnd".split()
+)
+
+
+def is_institution(name: str) -> bool:
+    """Whether ``name`` is a public body or a hospital, which buys and does not sell."""
+    return bool(_INSTITUTION.fullmatch(name))
 
 
 #: Words after a known name that still mean that company ("Nebius Group", "Baidu Inc").
@@ -488,7 +526,11 @@ def article_names(names: set[str]) -> ArticleNames | None:
         words = name.split()
         if len(words) < 2:
             continue
-        if len(words[0]) >= 4 and words[0].casefold() not in _NOT_NAMES:
+        if (
+            len(words[0]) >= 4
+            and words[0].casefold() not in _NOT_NAMES
+            and not is_institution(name)
+        ):
             full[words[0]] = name
         stem = words
         while len(stem) > 1 and stem[-1].casefold().rstrip(".") in _CORPORATE_SUFFIXES:

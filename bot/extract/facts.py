@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.extract.caseless import Caseless, caseless
-from bot.extract.companies import CompanyIndex, Mention, find_corefs
+from bot.extract.companies import CompanyIndex, Mention, find_corefs, is_institution
 from bot.extract.dates import DateMention, find_dates
 from bot.extract.money import MoneyMention, find_money
 from bot.extract.text import Sentence
@@ -166,6 +166,8 @@ _KIND_CUES: list[tuple[str, str]] = [
         "contract",
         _words(
             "hợp đồng",
+            "gói thầu",
+            "trúng thầu",
             "thỏa thuận mua",
             "thỏa thuận cung cấp",
             "thỏa thuận sử dụng",
@@ -704,6 +706,14 @@ def _acquisition(r: _Roles) -> tuple[Kind, str | None, str | None]:
     return "acquisition", _name(target), _name(r.actor)
 
 
+#: A buyer giving a contract to its provider: "awarded OpenAI", "trao cho FPT".
+_AWARDED = caseless(
+    r"(?<!\w)(?:(?:was|were|has been|have been|is|been|được)\s+(?:award(?:ed)?|trao)|won|wins|"
+    r"trúng thầu|thắng thầu)(?!\w)"
+)
+_AWARD = caseless(r"(?<!\w)(?:award(?:s|ed|ing)?|trao(?: cho)?)(?!\w)")
+
+
 def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | None]:
     between = [m for m in r.clause.mentions if r.preps[m] in ("giữa", "between")]
     if r.actor is None and between:
@@ -722,7 +732,20 @@ def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | N
     other = next((m for m in objects if m.start >= r.money.end), None) or next(iter(objects), None)
     if other is None:
         other = next((m for m in r.after if m is not r.actor), None)
+    won = r.actor is not None and _AWARDED.search(r.text, r.actor.end, r.cue.end)
+    if won:
+        # "OpenAI was awarded a $200 million contract by the Department of Defense"
+        giver = next((m for m in r.after if r.preps[m] in ("by", "from", "bởi", "từ", "của")), None)
+        if giver is not None:
+            return "contract", giver.name, _name(r.actor)
+    if r.actor is not None and not won and _AWARD.search(r.text, r.actor.end, r.cue.start):
+        # "the Department of Defense awarded OpenAI a $200 million contract", "Bệnh viện
+        # Chợ Rẫy trao cho VinBrain hợp đồng …": the one who awards buys
+        given = next((m for m in r.clause.mentions if r.actor.end <= m.start < r.cue.start), None)
+        return "contract", r.actor.name, _name(given or other)
     buyer, seller = r.actor, other
+    if buyer and seller and is_institution(seller.name) and not is_institution(buyer.name):
+        return "contract", seller.name, buyer.name  # a ministry or a hospital buys
     if not _purchase_verb(r, whole_clause=True) and _supplies(r):
         buyer, seller = other, r.actor
     elif (
