@@ -752,3 +752,57 @@ def test_a_public_bodys_first_word_is_no_short_name_of_it() -> None:
     )
     (fact,) = extract_facts(text, published=PUBLISHED)
     assert fact.subject == "Department of Energy"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # each part of a round has its own investor, named after its amount
+        (
+            "Quillon AI closed a $600 million round, with $250 million from Sequoia and "
+            "$150 million from Temasek.",
+            [
+                ("investment", "Quillon AI", "Sequoia Capital", 600e6),
+                ("investment", "Quillon AI", "Sequoia Capital", 250e6),
+                ("investment", "Quillon AI", "Temasek", 150e6),
+            ],
+        ),
+        # a parallel clause with no place for the money: the same recipient
+        (
+            "Nvidia will invest $5 billion in Quillon AI, while AMD committed $1 billion.",
+            [
+                ("investment", "Quillon AI", "Nvidia", 5e9),
+                ("investment", "Quillon AI", "AMD", 1e9),
+            ],
+        ),
+        (
+            "Nvidia will invest $5 billion in Quillon AI, while AMD committed $1 billion to "
+            "its own data centres.",
+            [
+                ("investment", "Quillon AI", "Nvidia", 5e9),
+                ("commitment", "AMD", None, 1e9),
+            ],
+        ),
+        # paying a publisher or a platform for access to its content is a contract
+        (
+            "Anthropic will pay Reddit roughly $45 million a year for access to its archive.",
+            [("contract", "Anthropic", "Reddit", 45e6)],
+        ),
+        (
+            "Meta agreed to pay News Corp $90 million over three years to license its articles.",
+            [("contract", "Meta", "News Corp", 90e6)],
+        ),
+        # a small yearly sum is still a price or a salary
+        ("Its chief executive earns $3 million a year.", []),
+        ("Revenue rose to $2.4 billion from $1.1 billion a year earlier.", None),
+    ],
+)
+def test_parts_of_rounds_parallel_clauses_and_yearly_sums(
+    text: str, expected: list[tuple[str, str | None, str | None, float]] | None
+) -> None:
+    facts = extract_facts(text, published=PUBLISHED)
+    found = [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts]
+    if expected is None:  # only that last year's figure is no fact of its own
+        assert 1.1e9 not in [f.amount.value for f in facts]
+    else:
+        assert found == expected

@@ -166,6 +166,10 @@ _KIND_CUES: list[tuple[str, str]] = [
         "contract",
         _words(
             "hợp đồng",
+            r"for (?:access to|the right to|rights to|the use of|use of)",
+            r"to licen[cs]e",
+            r"licen[cs]ing (?:deals?|agreements?|fees?)",
+            "bản quyền",
             "gói thầu",
             "trúng thầu",
             "thỏa thuận mua",
@@ -668,7 +672,12 @@ _LED_SUFFIX = re.compile(r"-(?:led|backed)\b")
 
 def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
     investor = (
-        r.first(_INVESTOR_PREPS, after_only=True)
+        # "$1 billion, including $300 million from Nvidia and $200 million from Microsoft"
+        next(
+            (m for m in r.after if m.start >= r.money.end and r.preps[m] in _INVESTOR_PREPS),
+            None,
+        )
+        or r.first(_INVESTOR_PREPS, after_only=True)
         or r.first(_INVESTOR_PREPS)
         or r.owner_after_amount()
         or next((m for m in r.clause.mentions if _LED_SUFFIX.match(r.text, m.end)), None)
@@ -711,6 +720,7 @@ _AWARDED = caseless(
     r"(?<!\w)(?:(?:was|were|has been|have been|is|been|được)\s+(?:award(?:ed)?|trao)|won|wins|"
     r"trúng thầu|thắng thầu)(?!\w)"
 )
+_PAID = caseless(r"(?<!\w)(?:pay|pays|paid|paying|trả cho)\s+$")
 _AWARD = caseless(r"(?<!\w)(?:award(?:s|ed|ing)?|trao(?: cho)?)(?!\w)")
 
 
@@ -743,6 +753,18 @@ def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | N
         # Chợ Rẫy trao cho VinBrain hợp đồng …": the one who awards buys
         given = next((m for m in r.clause.mentions if r.actor.end <= m.start < r.cue.start), None)
         return "contract", r.actor.name, _name(given or other)
+    paid = next(
+        (
+            m
+            for m in r.clause.mentions
+            if r.actor is not None
+            and r.actor.end <= m.start < r.money.start
+            and _PAID.search(r.text, r.actor.end, m.start)
+        ),
+        None,
+    )
+    if paid is not None:  # "Google will pay Reddit $60 million a year for access to …"
+        return "contract", _name(r.actor), paid.name
     buyer, seller = r.actor, other
     if buyer and seller and is_institution(seller.name) and not is_institution(buyer.name):
         return "contract", seller.name, buyer.name  # a ministry or a hospital buys
@@ -1020,6 +1042,10 @@ def facts_in_sentence(
     return facts
 
 
+#: Nothing after an amount to say where it goes: "…, while Google committed $2 billion."
+_NOTHING_AFTER = caseless(r"[\s,.;]*(?:(?:as well|too|each|more)[\s,.;]*)?")
+
+
 def _read_roles(
     cue_kind: str, r: _Roles, index: CompanyIndex
 ) -> tuple[Kind, str | None, str | None]:
@@ -1088,6 +1114,15 @@ def _read_roles(
             "đầu tư|invest", r.text[r.cue.start : r.clause.end], re.IGNORECASE
         ):
             return _investment(r)
+        recipient = r.earlier_recipient
+        if (
+            recipient is not None
+            and r.actor is not None
+            and r.actor.name != recipient.name
+            and _NOTHING_AFTER.fullmatch(r.text, r.money.end, r.clause.end)
+        ):
+            # "Amazon will invest $4 billion in Anthropic, while Google committed $2 billion"
+            return "investment", recipient.name, r.actor.name
         return _commitment(r)
     kind: Kind = "valuation" if cue_kind == "valuation" else "revenue"
     return kind, _self_subject(r), None

@@ -184,6 +184,10 @@ _PER_UNIT = caseless(
     r"^\s*(?:/|per\b|a\s+(?:month|year|share|user|seat)\b|each\b|mỗi\b"
     r"|một\s+(?:tháng|năm|cổ phiếu)\b)",
 )
+_PER_YEAR = caseless(
+    r"^\s*(?:(?:a|per|each)\s+year|(?:mỗi|một)\s+năm|/\s*(?:year|năm))\b"
+    r"(?!\s+(?:earlier|ago|before|trước))"  # "$583.9 million a year earlier": last year's
+)
 #: Below these a sum is a price or a salary, not news of the AI money.
 _MINIMUM = {"VND": 10**8, "JPY": 10**7, "KRW": 10**8, "INR": 10**6}
 _DEFAULT_MINIMUM = 10**5
@@ -269,8 +273,11 @@ def find_money(sentence: str, *, language: str = "en") -> list[MoneyMention]:
             continue
         value = number * _scale(scale_word)
         after = sentence[match.end() :]
-        if _PER_UNIT.match(after) or value < _MINIMUM.get(currency, _DEFAULT_MINIMUM):
-            continue
+        minimum = _MINIMUM.get(currency, _DEFAULT_MINIMUM)
+        if value < minimum or (
+            _PER_UNIT.match(after) and not (_PER_YEAR.match(after) and value >= 100 * minimum)
+        ):
+            continue  # a price; but "$60 million a year" is a yearly sum, not a price
         qualifier = _qualifier(sentence[: match.start()], after)
         found.append(
             MoneyMention(
