@@ -806,3 +806,30 @@ def test_parts_of_rounds_parallel_clauses_and_yearly_sums(
         assert 1.1e9 not in [f.amount.value for f in facts]
     else:
         assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Vòng gọi vốn Series A trị giá 12 triệu USD của Mây Hồng AI có sự tham gia của "
+            "Do Ventures.",
+            ("Mây Hồng AI", "Do Ventures", 12e6),
+        ),
+        (
+            "The $75 million round of Quillon AI drew participation from Temasek.",
+            ("Quillon AI", "Temasek", 75e6),
+        ),
+        # the owner of an investment (not of a round) is its investor
+        (
+            "Khoản đầu tư 2 tỷ USD của Google vào Quillon AI đã hoàn tất.",
+            ("Quillon AI", "Google", 2e9),
+        ),
+    ],
+)
+def test_the_owner_of_a_round_receives_it(text: str, expected: tuple[str, str, float]) -> None:
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.counterparty, fact.amount.value) == (
+        "investment",
+        *expected,
+    )

@@ -670,7 +670,28 @@ def _name(mention: Mention | None) -> str | None:
 _LED_SUFFIX = re.compile(r"-(?:led|backed)\b")
 
 
+#: "có sự tham gia của Nvidia", "with participation from": an investor of the round.
+_TAKES_PART = caseless(r"(?:sự tham gia của|tham gia của|participation (?:from|of|by))\s+$")
+
+
 def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
+    owner = r.owner_after_amount()
+    if owner is not None and r.actor is None and _ROUND.search(r.text, r.cue.start, r.cue.end):
+        # "vòng gọi vốn 1 tỷ USD của Helix AI (có sự tham gia của Nvidia)": the round's
+        # owner receives; an investor is one named after it
+        backer = next(
+            (
+                m
+                for m in r.after
+                if m.start > owner.end
+                and m.name != owner.name
+                and (
+                    r.preps[m] in _INVESTOR_PREPS or _TAKES_PART.search(r.text, owner.end, m.start)
+                )
+            ),
+            None,
+        )
+        return "investment", owner.name, _name(backer)
     investor = (
         # "$1 billion, including $300 million from Nvidia and $200 million from Microsoft"
         next(
