@@ -833,3 +833,31 @@ def test_the_owner_of_a_round_receives_it(text: str, expected: tuple[str, str, f
         "investment",
         *expected,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the recipient named again later in the clause is not its own investor
+        (
+            "Microsoft sẽ rót 3 tỷ USD vào Quillon AI, gắn với việc Quillon AI dùng Azure.",
+            ("investment", "Quillon AI", "Microsoft", 3e9),
+        ),
+        # pledges received are money coming in
+        (
+            "Quillon AI said it had received pledges of nearly $800 million from 12 backers.",
+            ("investment", "Quillon AI", None, 800e6),
+        ),
+        # a list of backers putting money in: into the company the article is about
+        (
+            "Quillon AI builds robot arms. Early backers such as Nvidia, AMD and Intel have "
+            "put in $90 million so far.",
+            ("investment", "Quillon AI", None, 90e6),
+        ),
+    ],
+)
+def test_recipients_named_again_pledges_received_and_lists_of_backers(
+    text: str, expected: tuple[str, str, str | None, float]
+) -> None:
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.counterparty, fact.amount.value) == expected

@@ -48,7 +48,7 @@ _KIND_CUES: list[tuple[str, str]] = [
             "commitments?",
             "committed",
             "commits?",
-            "pledged?",
+            "pledge[sd]?",
             "pledging",
             "capex",
             "capital expenditures?",
@@ -391,6 +391,13 @@ _INVESTOR_PREPS = frozenset(
         "gồm",
     }
 )
+#: Pledges received, not made: "it had received pledges of …", "nhận được cam kết …".
+_RECEIVED = caseless(
+    r"(?<!\w)(?:received|receives|receiving|secured|secures|attracted|nhận(?: được)?|thu hút)"
+    r"\s+(?:[\w-]+\s+){0,2}$"
+)
+#: A name in a list: "shareholders including Toyota, Sony and NTT".
+_LISTED = caseless(r"(?<!\w)(?:including|included|such as|như|gồm)\s[^;:]*$")
 _AGENT_PREPS = frozenset({"do", "bởi", "by", "led by", "dẫn dắt bởi", "từ", "from", "với", "with"})
 _RECIPIENT_PREPS = frozenset({"vào", "in", "into", "cho"})
 _OBJECT_PREPS = frozenset(
@@ -654,13 +661,21 @@ class _Roles:
             None,
         )
 
-    def first(self, preps: frozenset[str], *, after_only: bool = False) -> Mention | None:
+    def first(
+        self, preps: frozenset[str], *, after_only: bool = False, but: Mention | None = None
+    ) -> Mention | None:
+        """The first name governed by one of ``preps`` (and not ``but`` named again)."""
         pool = self.after if after_only else self.clause.mentions
-        return next((m for m in pool if self.preps[m] in preps), None)
+        return next((m for m in pool if self.preps[m] in preps and not _again(m, but)), None)
 
     def between(self, pattern: re.Pattern[str] | Caseless) -> bool:
         start = self.actor.end if self.actor else self.clause.start
         return bool(pattern.search(self.text, start, max(self.cue.end, self.money.start)))
+
+
+def _again(mention: Mention, earlier: Mention | None) -> bool:
+    """Whether ``mention`` names the company of ``earlier`` again, after it."""
+    return earlier is not None and mention.start > earlier.start and mention.name == earlier.name
 
 
 def _name(mention: Mention | None) -> str | None:
@@ -692,18 +707,24 @@ def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
             None,
         )
         return "investment", owner.name, _name(backer)
+    recipient = r.first(_RECIPIENT_PREPS, after_only=True)
+    # the recipient does not invest in itself ("vào OpenAI, gắn với việc OpenAI triển khai")
+    but = recipient
     investor = (
         # "$1 billion, including $300 million from Nvidia and $200 million from Microsoft"
         next(
-            (m for m in r.after if m.start >= r.money.end and r.preps[m] in _INVESTOR_PREPS),
+            (
+                m
+                for m in r.after
+                if m.start >= r.money.end and r.preps[m] in _INVESTOR_PREPS and not _again(m, but)
+            ),
             None,
         )
-        or r.first(_INVESTOR_PREPS, after_only=True)
-        or r.first(_INVESTOR_PREPS)
+        or r.first(_INVESTOR_PREPS, after_only=True, but=but)
+        or r.first(_INVESTOR_PREPS, but=but)
         or r.owner_after_amount()
         or next((m for m in r.clause.mentions if _LED_SUFFIX.match(r.text, m.end)), None)
     )
-    recipient = r.first(_RECIPIENT_PREPS, after_only=True)
     if r.actor and r.between(_RECEIVE):
         return "investment", _name(r.actor), _name(investor)
     backer = r.passive_agent()
@@ -718,6 +739,15 @@ def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
         if r.actor and _ROUND.search(r.text, r.cue.start, r.cue.end):
             return "investment", r.actor.name, _name(investor)
         recipient = r.earlier_recipient
+        if (
+            recipient is None
+            and r.actor is not None
+            and _LISTED.search(r.text, r.clause.start, r.actor.start)
+            and r.topic not in (None, r.actor.name)
+        ):
+            # "Shareholders including Toyota, Sony and NTT have put in ¥7.3 billion": a
+            # list of backers putting money into the company the article is about
+            return "investment", r.topic, None
         if recipient is None or (r.actor and r.actor.name == recipient.name):
             if r.actor is None:
                 return "investment", None, None
@@ -1114,6 +1144,9 @@ def _read_roles(
         return _contract(r, index)
     if cue_kind == "share_sale":
         return _share_sale(r)
+    if cue_kind == "commitment" and r.actor and _RECEIVED.search(r.text, r.actor.end, r.cue.start):
+        # "it had received pledges of about ¥130 billion from over 30 companies"
+        return "investment", r.actor.name, _name(r.first(_INVESTOR_PREPS, after_only=True))
     if cue_kind == "commitment" and r.actor and _TAKEOVER.match(r.text, r.money.end):
         target = next((m for m in r.after if m.start > r.money.end), None)
         between = r.text[r.money.end : target.start] if target is not None else ""
