@@ -861,3 +861,22 @@ def test_recipients_named_again_pledges_received_and_lists_of_backers(
 ) -> None:
     (fact,) = extract_facts(text, published=PUBLISHED)
     assert (fact.kind, fact.subject, fact.counterparty, fact.amount.value) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harbor Analytics will merge with Kestrel Vision in a $260 million deal.",
+        "Harbor Analytics agreed to merge with Kestrel Vision, a Lisbon start-up. "
+        "The transaction is worth $260 million.",
+        "Harbor Analytics sẽ sáp nhập với Kestrel Vision trong thương vụ trị giá 260 triệu USD.",
+    ],
+)
+def test_a_merger_is_the_other_company_bought(text: str) -> None:
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.counterparty, fact.amount.value) == (
+        "acquisition",
+        "Kestrel Vision",
+        "Harbor Analytics",
+        260e6,
+    )

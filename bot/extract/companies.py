@@ -71,7 +71,8 @@ _COMPANY_CUES = caseless(
     r"led by|"
     r"dẫn dắt bởi|mua lại|thâu tóm|thương vụ mua|acquire|acquired|acquires|acquisition of|"
     r"đầu tư vào|"
-    r"rót vốn vào|invested in|invest in|stake in|pay|pays|paid|paying|trả cho)\s+$",
+    r"rót vốn vào|invested in|invest in|stake in|pay|pays|paid|paying|trả cho|"
+    r"merge with|merged with|merges with|merging with|sáp nhập với)\s+$",
 )
 #: A deal's other party: "an agreement worth about $3 billion with Lone Star Renewables".
 _PARTNER = re.compile(

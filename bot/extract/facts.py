@@ -151,7 +151,9 @@ _KIND_CUES: list[tuple[str, str]] = [
             "thương vụ mua lại",
             "mua lại",
             "thâu tóm",
+            "sáp nhập với",
             "sáp nhập",
+            r"merg(?:e|es|ed|ing) with",
             "acquisitions?",
             "acquires?",
             "acquired",
@@ -762,8 +764,15 @@ def _acquisition(r: _Roles) -> tuple[Kind, str | None, str | None]:
         target = r.actor or (r.clause.mentions[0] if r.clause.mentions else None)
         buyer = next((m for m in r.clause.mentions if m is not target), None)
         return "acquisition", _name(target), _name(buyer)
-    target = next((m for m in r.after if r.preps[m] not in _INVESTOR_PREPS), None)
+    if _MERGE.fullmatch(r.text, r.cue.start, r.cue.end):
+        # "Relay has agreed to merge with Tagwise": the one merged into the actor
+        target = next((m for m in r.after if m.start >= r.cue.end), None)
+    else:
+        target = next((m for m in r.after if r.preps[m] not in _INVESTOR_PREPS), None)
     return "acquisition", _name(target), _name(r.actor)
+
+
+_MERGE = caseless(r"merg(?:e|es|ed|ing) with|sáp nhập với")
 
 
 #: A buyer giving a contract to its provider: "awarded OpenAI", "trao cho FPT".
