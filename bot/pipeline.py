@@ -25,7 +25,7 @@ from bot.errors import (
     InputError,
     StorageError,
 )
-from bot.extract import extract_article
+from bot.extract import extract_article, filed_names
 from bot.extract_pool import Extraction, ExtractPool, pool_workers
 from bot.files import read_limited
 from bot.models import Amount, ExtractedArticle, Fact, Failure, IngestReport
@@ -180,7 +180,7 @@ async def _write_article(db: Database, article: ExtractedArticle, warnings: list
 
 async def _store_article(db: Database, article: ExtractedArticle) -> _Stored:
     """Store one article and its plausible facts in one transaction."""
-    article, warnings = plausible_facts(article)
+    article, warnings = plausible_facts(filed_names(article))
     async with db.transaction():
         return await _write_article(db, article, warnings)
 
@@ -204,7 +204,7 @@ async def _store_batch(
     absent, as with a transaction each. Should the database refuse the batch
     itself (or roll all of it back), its articles are stored one by one instead.
     """
-    prepared = [plausible_facts(article) for article in articles]
+    prepared = [plausible_facts(filed_names(article)) for article in articles]
 
     def write(conn: sqlite3.Connection) -> list[_Stored | DealflowError]:
         bound = BoundDatabase(conn, db.path)

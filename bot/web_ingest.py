@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.errors import DealflowError, InputError
+from bot.extract import filed_names
 from bot.models import ExtractedArticle, Fact, Failure, IngestReport
 from bot.pipeline import extract_text, plausible_facts
 from bot.settings import Settings
@@ -90,7 +91,7 @@ def failed(path: str, error: DealflowError) -> ArticleResult:
 async def store_extracted(db: Database, article: ExtractedArticle) -> ArticleResult:
     """Store one article and its plausible facts in one transaction (nothing if already known)."""
     meta = article.article
-    article, warnings = plausible_facts(article)
+    article, warnings = plausible_facts(filed_names(article))
     async with db.transaction():
         known = await get_article_id_by_sha(db, meta.sha256, text_sha256=meta.text_sha256)
         if known is None and meta.path.startswith(("http://", "https://")):

@@ -762,8 +762,8 @@ def test_a_public_bodys_first_word_is_no_short_name_of_it() -> None:
             "Quillon AI closed a $600 million round, with $250 million from Sequoia and "
             "$150 million from Temasek.",
             [
-                ("investment", "Quillon AI", "Sequoia Capital", 600e6),
-                ("investment", "Quillon AI", "Sequoia Capital", 250e6),
+                ("investment", "Quillon AI", "Sequoia", 600e6),
+                ("investment", "Quillon AI", "Sequoia", 250e6),
                 ("investment", "Quillon AI", "Temasek", 150e6),
             ],
         ),
@@ -880,3 +880,22 @@ def test_a_merger_is_the_other_company_bought(text: str) -> None:
         "Harbor Analytics",
         260e6,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("Samsung Electronics will spend $30 billion on AI chip plants.", "Samsung Electronics"),
+        # the first mention decides: "SoftBank Group …, SoftBank …"
+        ("SoftBank Group invested $2 billion in Quillon AI. SoftBank also …", "Quillon AI"),
+        ("Mistral đang gọi vốn 2 tỷ USD.", "Mistral"),
+        # another body's name is not the company's: its division, its fund, a description
+        ("Google Cloud committed $5 billion to new data centres in Ohio.", "Google"),
+        ("Tập đoàn FPT cam kết chi 200 triệu USD cho trung tâm dữ liệu AI.", "FPT"),
+    ],
+)
+def test_listed_companies_are_named_as_the_article_writes_them(text: str, subject: str) -> None:
+    facts = extract_facts(text, published=PUBLISHED)
+    assert facts[0].subject == subject
+    if "SoftBank" in text:
+        assert facts[0].counterparty == "SoftBank Group"

@@ -301,6 +301,27 @@ async def test_seeds_ingest_with_the_real_extractor(db: Database) -> None:
     assert (await get_stats(db)).articles == seeds
 
 
+async def test_a_company_named_two_ways_is_filed_under_one_name(
+    db: Database, tmp_path: Path
+) -> None:
+    # each article's facts name Meta as the article does; the store files both as "Meta"
+    write(
+        tmp_path / "a.txt",
+        "date 2026-02-02\nMeta Platforms signed a $14 billion cloud contract with Nebius.\n",
+    )
+    write(
+        tmp_path / "b.txt",
+        "date 2026-02-03\nMeta đã ký hợp đồng điện toán đám mây 14 tỷ USD với Nebius.\n",
+    )
+    assert [f.subject for f in bot.pipeline.load_article(tmp_path / "a.txt").facts] == [
+        "Meta Platforms"
+    ]
+    report = await ingest_paths(db, [tmp_path])
+    assert (report.new, report.facts_new, report.facts_merged) == (2, 1, 1)
+    (fact,) = await list_facts(db)
+    assert (fact.subject, fact.counterparty, len(fact.sources)) == ("Meta", "Nebius", 2)
+
+
 # --- batches and workers -------------------------------------------------------------------
 
 

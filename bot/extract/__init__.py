@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from bot.extract.companies import (
     CompanyIndex,
@@ -14,6 +15,7 @@ from bot.extract.companies import (
     article_names,
     default_index,
     find_mentions,
+    written_forms,
 )
 from bot.extract.dates import parse_published
 from bot.extract.facts import (
@@ -33,7 +35,7 @@ from bot.extract.text import (
 )
 from bot.models import ArticleMeta, ExtractedArticle, Fact
 
-__all__ = ["extract_article", "extract_facts", "parse_amount"]
+__all__ = ["extract_article", "extract_facts", "filed_names", "parse_amount"]
 
 
 def extract_facts(
@@ -56,7 +58,8 @@ def extract_facts(
     previous: tuple[Sentence, list[Mention]] | None = None
     sentences = split_sentences(text)
     # Names are found in one pass over the article, then handed to their sentences.
-    per_sentence = _by_sentence(find_mentions(text, index, new_names), sentences)
+    named = find_mentions(text, index, new_names)
+    per_sentence = _by_sentence(named, sentences)
     for sentence, mentions in zip(sentences, per_sentence, strict=True):
         mentions = resolve_corefs(sentence.text, mentions, history, last_subject, index)
         # the company the article is about: the one its facts so far are about, else the
@@ -90,7 +93,25 @@ def extract_facts(
         if subject:
             subjects[subject] += 1
             last_subject[:] = [subject]
-    return _once(facts)
+    forms = written_forms(text, named, index)
+    return [_renamed(fact, lambda name: forms.get(name, name)) for fact in _once(facts)]
+
+
+def _renamed(fact: Fact, rename: Callable[[str], str]) -> Fact:
+    """The fact with its companies renamed (the same fact when no name changes)."""
+    subject = rename(fact.subject)
+    counterparty = fact.counterparty and rename(fact.counterparty)
+    if (subject, counterparty) == (fact.subject, fact.counterparty):
+        return fact
+    return fact.model_copy(update={"subject": subject, "counterparty": counterparty})
+
+
+def filed_names(article: ExtractedArticle, index: CompanyIndex | None = None) -> ExtractedArticle:
+    """The article with every listed company under the list's name ("Meta Platforms" ->
+    "Meta"), as the store files facts, so that articles naming it differently merge."""
+    known = index or default_index()
+    facts = [_renamed(fact, lambda name: known.canonical(name) or name) for fact in article.facts]
+    return article.model_copy(update={"facts": facts})
 
 
 def _by_sentence(mentions: list[Mention], sentences: list[Sentence]) -> list[list[Mention]]:

@@ -430,6 +430,47 @@ def _alternation(names: dict[str, str], flags: int = 0) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{body})(?![\w])", flags)
 
 
+def written_forms(text: str, mentions: list[Mention], index: CompanyIndex) -> dict[str, str]:
+    """How the article writes each listed company, where it differs from the list's name:
+    the form of its first mention ("Meta Platforms", "Mistral", "SoftBank Group").
+
+    Facts name companies as their article does; the store files them under the list's
+    name (``CompanyIndex.canonical``) so that articles still merge.
+    """
+    forms: dict[str, str] = {}
+    seen: set[str] = set()
+    for mention in mentions:
+        if mention.coref or mention.name in seen:
+            continue
+        seen.add(mention.name)
+        written = " ".join(text[mention.start : mention.end].split()).split(" (")[0]
+        written = _without_legal_form(written.removesuffix("'s").removesuffix("’s"))
+        if (
+            written != mention.name
+            and index.canonical(written) == mention.name
+            and _same_name(written, mention.name)
+        ):
+            forms[mention.name] = written
+    return forms
+
+
+#: Words a company's name may gain or lose and stay its name ("Meta Platforms", "Mistral").
+_NAME_TAIL = frozenset(
+    """
+    ai labs lab inc corp corporation co ltd llc plc jsc group holdings holding platforms
+    electronics industries industry technologies technology systems energy computing venture
+    partners capital precision manufacturing semiconductor motors
+    """.split()
+)
+
+
+def _same_name(written: str, name: str) -> bool:
+    """Whether ``written`` is ``name`` with a corporate tail added or dropped, not another
+    body's name ("Google Cloud", "SoftBank Vision Fund", "Tập đoàn FPT", "Facebook")."""
+    short, long = sorted((written.casefold().split(), name.casefold().split()), key=len)
+    return long[: len(short)] == short and all(w in _NAME_TAIL for w in long[len(short) :])
+
+
 def find_mentions(text: str, index: CompanyIndex, extra: ArticleNames | None) -> list[Mention]:
     """Known and article-specific company names in ``text``, in order, overlaps removed."""
     found = index.find_known(text, extra)
