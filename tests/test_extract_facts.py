@@ -899,3 +899,12 @@ def test_listed_companies_are_named_as_the_article_writes_them(text: str, subjec
     assert facts[0].subject == subject
     if "SoftBank" in text:
         assert facts[0].counterparty == "SoftBank Group"
+
+
+def test_the_company_followed_by_a_comma_points_back() -> None:
+    text = (
+        "Quillon AI builds robot arms in Osaka. The company, founded by former Sony engineers, "
+        "raised ¥9 billion in a round led by Mizuho."
+    )
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.subject, fact.counterparty, fact.amount.value) == ("Quillon AI", "Mizuho", 9e9)

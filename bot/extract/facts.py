@@ -1220,8 +1220,10 @@ def resolve_corefs(
             continue
         # "công ty phần mềm Helio Robotics": a description of the name that follows; but
         # "đơn vị này từng được VNG rót": "này" (this) always points back.
-        if not text[start:end].casefold().endswith("này") and any(
-            0 <= m.start - end <= 25 and text[end : m.start].islower() for m in mentions
+        if (
+            not text[start:end].casefold().endswith("này")
+            and not text.startswith(",", end)  # "The company, co-founded by Google alumni, …"
+            and any(0 <= m.start - end <= 25 and text[end : m.start].islower() for m in mentions)
         ):
             continue
         lead = text[max(0, start - 12) : start].casefold()
