@@ -908,3 +908,31 @@ def test_the_company_followed_by_a_comma_points_back() -> None:
     )
     (fact,) = extract_facts(text, published=PUBLISHED)
     assert (fact.subject, fact.counterparty, fact.amount.value) == ("Quillon AI", "Mizuho", 9e9)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # the company the article is about, not the investor named last
+        (
+            "Quillon AI raised $60 million from Accel and Nvidia. The round values the "
+            "Boston-based company at $500 million.",
+            "Quillon AI",
+        ),
+        # the sentence's own subject, shares and all
+        (
+            "Quillon AI signed a deal with Oracle. Shares of Oracle rose 4%, valuing the "
+            "company at about $900 billion.",
+            "Oracle",
+        ),
+        # "… này" is the one just named
+        (
+            "Microsoft đã rót 2 tỷ USD vào Quillon AI. Google đang đàm phán mua lại Kestrel Labs, "
+            "trong thương vụ định giá doanh nghiệp này khoảng 3 tỷ USD.",
+            "Kestrel Labs",
+        ),
+    ],
+)
+def test_the_company_a_valuation_points_back_to(text: str, subject: str) -> None:
+    valuations = [f for f in extract_facts(text, published=PUBLISHED) if f.kind == "valuation"]
+    assert [f.subject for f in valuations] == [subject]

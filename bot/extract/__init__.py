@@ -61,11 +61,13 @@ def extract_facts(
     named = find_mentions(text, index, new_names)
     per_sentence = _by_sentence(named, sentences)
     for sentence, mentions in zip(sentences, per_sentence, strict=True):
-        mentions = resolve_corefs(sentence.text, mentions, history, last_subject, index)
         # the company the article is about: the one its facts so far are about, else the
         # one its sentences are about ("Temasek led a round in Meridian …": Meridian)
         about = fact_subjects or subjects
         topic = about.most_common(1)[0][0] if about else None
+        mentions = resolve_corefs(
+            sentence.text, mentions, history, last_subject, index, topic=topic
+        )
         found = facts_in_sentence(
             sentence, mentions, language=language, published=when, index=index, topic=topic
         )

@@ -953,7 +953,9 @@ def _self_subject(r: _Roles) -> str | None:
     """The company a revenue figure or a valuation belongs to."""
     before = [m for m in r.clause.mentions if m.end <= r.money.start]
     right_after = next((m for m in r.clause.mentions if 0 < m.start - r.cue.end <= 2), None)
-    if right_after is not None and not right_after.coref:
+    if right_after is not None and (
+        not right_after.coref or _VALUING.search(r.text, r.clause.start, right_after.start)
+    ):
         # "the $900 million valuation Tessellate fetched" (a pointer back is not trusted here)
         return right_after.name
     whose = _WHOSE.search(r.text, r.clause.start, r.cue.start)
@@ -1197,12 +1199,41 @@ _PLURAL_BEFORE = re.compile(r"(?:các|những|nhiều|mọi|một số|these|oth
 _NOT_A_COMPANY_AFTER = caseless(r"\s+(?:tin|thông tấn|khác|con|nghiên cứu|phân tích|tư vấn|luật)\b")
 
 
+_VALUING = caseless(r"(?<!\w)(?:values|valued|valuing|định giá)\s+$")
+
+
+def _valued_company(
+    text: str, start: int, end: int, mentions: list[Mention], topic: str | None
+) -> str | None:
+    """The company a valuation points back to ("valuing the company at …"): the one just
+    named for "doanh nghiệp này", else the sentence's subject ("SAP shares rose, valuing
+    the company at …"), else the article's ("The round values the startup at …")."""
+    named = [m for m in mentions if m.end <= start and not m.coref]
+    if named and text[start:end].casefold().endswith("này"):
+        return named[-1].name
+    subject = next(
+        (
+            m
+            for m in named
+            if _prep(text, m, 0) is None or _SHARES_OF.search(text, max(0, m.start - 16), m.start)
+        ),
+        None,
+    )
+    return subject.name if subject else topic
+
+
+#: "Shares of SAP SE rose …": the company whose shares move is the sentence's subject.
+_SHARES_OF = caseless(r"(?:shares|stock|cổ phiếu)(?: of| của)?\s+$")
+
+
 def resolve_corefs(
     text: str,
     mentions: list[Mention],
     history: list[str],
     subjects: list[str],
     index: CompanyIndex,
+    *,
+    topic: str | None = None,
 ) -> list[Mention]:
     """Add mentions for phrases that point back ("startup này", "the company").
 
@@ -1231,7 +1262,14 @@ def resolve_corefs(
             continue
         clause = next(c for c in clauses if c.start <= start < c.end)
         earlier = [m.name for m in mentions if m.end <= start]
-        if wants_startup:
+        valued = (
+            _valued_company(text, start, end, mentions, topic)
+            if _VALUING.search(text, max(0, start - 12), start)
+            else None
+        )
+        if valued:
+            name: str | None = valued
+        elif wants_startup:
             in_clause = {m.name for m in clause.mentions}
             # "a round in Meridian Robotics, …, valuing the Singapore startup at": the one
             # that receives in this clause, else an earlier one (not this clause's investor)
