@@ -936,3 +936,9 @@ def test_the_company_followed_by_a_comma_points_back() -> None:
 def test_the_company_a_valuation_points_back_to(text: str, subject: str) -> None:
     valuations = [f for f in extract_facts(text, published=PUBLISHED) if f.kind == "valuation"]
     assert [f.subject for f in valuations] == [subject]
+
+
+def test_a_deal_to_supply_is_a_contract_the_other_party_buys() -> None:
+    text = "Quanta signed a deal worth about $4 billion with Oracle to supply AI servers."
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.counterparty) == ("contract", "Oracle", "Quanta")

@@ -190,6 +190,8 @@ _KIND_CUES: list[tuple[str, str]] = [
             "thỏa thuận",
             r"agreements? to (?:buy|purchase|use|rent)",
             r"deals? to (?:buy|purchase|use|supply|provide|rent)",
+            # "inked a deal worth NT$30 billion with Oracle to supply rack systems"
+            r"deals?(?=[^.;]{0,80}\bto (?:supply|provide|deliver)\b)",
             "orders?",
             r"to (?:lease|rent)",
             "cho thuê",
