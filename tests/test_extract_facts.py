@@ -942,3 +942,59 @@ def test_a_deal_to_supply_is_a_contract_the_other_party_buys() -> None:
     text = "Quanta signed a deal worth about $4 billion with Oracle to supply AI servers."
     (fact,) = extract_facts(text, published=PUBLISHED)
     assert (fact.kind, fact.subject, fact.counterparty) == ("contract", "Oracle", "Quanta")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a pointer with a verb after it is no description of the next name
+        (
+            "Mây Hồng AI làm trợ lý ảo. Hồi tháng 3, công ty được quỹ Do Ventures rót 60 tỷ đồng.",
+            ("investment", "Mây Hồng AI", "Do Ventures", 60e9),
+        ),
+        # public bodies named "<words> Agency", and the armed forces, buy
+        (
+            "Kestrel Labs won a ¥8 billion contract from Korea's Defense Acquisition Agency.",
+            ("contract", "Defense Acquisition Agency", "Kestrel Labs", 8e9),
+        ),
+        (
+            "Kestrel Labs won a $45 million contract from the US Navy last year.",
+            ("contract", "US Navy", "Kestrel Labs", 45e6),
+        ),
+        # buying goods from a seller is a contract, not a takeover of the seller
+        (
+            "Vietcombank đã chi 300 tỷ đồng để mua phần mềm chống gian lận từ Temenos.",
+            ("contract", "Vietcombank", "Temenos", 300e9),
+        ),
+        # "this bank" is the bank named last, not the company
+        (
+            "VPBank chọn FPT làm đối tác. Năm ngoái, nhà băng này đã chi 500 tỷ đồng để mua "
+            "hệ thống lõi từ Temenos.",
+            ("contract", "VPBank", "Temenos", 500e9),
+        ),
+        # an investor puts money into the company, not into itself
+        (
+            "Quillon AI makes chips. Accel first invested in the company in 2022, putting in "
+            "$8 million.",
+            ("investment", "Quillon AI", "Accel", 8e6),
+        ),
+        (
+            "Quillon AI đang gọi vốn. Nvidia dự kiến rót tối đa 50 triệu USD vào thương vụ này.",
+            ("investment", "Quillon AI", "Nvidia", 50e6),
+        ),
+    ],
+)
+def test_pointers_public_bodies_and_goods(text: str, expected: tuple[object, ...]) -> None:
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == [expected]
+
+
+def test_a_round_in_a_company_values_that_company() -> None:
+    text = (
+        "Temasek led a $90 million round in Quillon AI, valuing the Boston startup at $700 million."
+    )
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject) for f in facts] == [
+        ("investment", "Quillon AI"),
+        ("valuation", "Quillon AI"),
+    ]

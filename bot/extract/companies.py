@@ -205,7 +205,7 @@ class CompanyIndex:
         """Capitalised names the list does not know, where the text says they are companies,
         and public bodies ("Bộ Y tế", "Department for Work and Pensions")."""
         names = {
-            " ".join(m.group(0).split())
+            _OWNER_S.sub("", " ".join(m.group(0).split()))  # "Japan's Digital Agency"
             for m in _INSTITUTION.finditer(text)
             if not self.canonical(" ".join(m.group(0).split()))
         }
@@ -293,7 +293,8 @@ _INSTITUTION = re.compile(
     rf"(?<![\w.])(?:"
     rf"(?:Department|Ministry|Agency|Bureau|Office|Administration|Commission|Authority)"
     rf"\s+(?:of|for)\s+(?:the\s+)?{_CAP}(?:(?:\s+(?:and|&|of|for|the))*\s+{_CAP})*"
-    rf"|(?:{_CAP}\s+)+?(?:Hospital|Medical Center|Health System|University)(?!\w)"
+    rf"|(?:{_CAP}\s+)+?(?:Hospital|Medical Center|Health System|University|Agency)(?!\w)"
+    rf"|(?:(?:U\.S\.|US|UK|British)\s+)?(?:Army|Navy|Air Force|Space Force|Marine Corps)"
     rf"|Bộ\s+(?:Y tế|Tài chính|Công an|Quốc phòng|Công Thương|Ngoại giao|Tư pháp|Nội vụ|Xây dựng|"
     rf"Giáo dục và Đào tạo|Khoa học và Công nghệ|Thông tin và Truyền thông|Kế hoạch và Đầu tư|"
     rf"Giao thông vận tải|Tài nguyên và Môi trường|Nông nghiệp và Môi trường|"
@@ -306,6 +307,7 @@ _INSTITUTION = re.compile(
     rf"Bảo hiểm Xã hội Việt Nam|UBND\s+{_VI_CITY})"
     rf")(?!\w)"
 )
+_OWNER_S = re.compile(r"^\S+['’]s\s+")
 #: The first word of a public body's name, never a short form of it ("Department").
 INSTITUTION_HEADS = frozenset(
     "department ministry agency bureau office administration commission authority bộ sở "

@@ -742,7 +742,16 @@ def _investment(r: _Roles) -> tuple[Kind, str | None, str | None]:
             return "commitment", r.actor.name, None
         if r.actor and _ROUND.search(r.text, r.cue.start, r.cue.end):
             return "investment", r.actor.name, _name(investor)
-        recipient = r.earlier_recipient
+        recipient = r.earlier_recipient or next(
+            (  # "Salesforce Ventures invested in the company in 2023, putting in $25 million"
+                m
+                for m in r.clause.mentions
+                if m.end <= r.cue.start
+                and r.preps[m] in _RECIPIENT_PREPS
+                and m.name != _name(r.actor)
+            ),
+            None,
+        )
         if (
             recipient is None
             and r.actor is not None
@@ -929,6 +938,8 @@ _TAKEOVER = caseless(
     r"\s*(?:\([^)]*\)\s*)?(?:để|nhằm|to)\s+(?:nắm quyền kiểm soát|thâu tóm|mua lại|mua|"
     r"take control of|take over|acquire|buy)\s",
 )
+#: The one sold from: "mua hệ thống … từ Temenos", "buy servers from Dell".
+_SELLER_PREPS = frozenset({"từ", "from"})
 _PLACEMENT = caseless(r"phát hành|private placement")
 _TENDER = caseless(r"chào mua|tender")
 
@@ -1164,6 +1175,9 @@ def _read_roles(
         target = next((m for m in r.after if m.start > r.money.end), None)
         between = r.text[r.money.end : target.start] if target is not None else ""
         # "chi 425 tỷ đồng để nắm quyền kiểm soát Lotus AI", not "để mua 20% cổ phần X"
+        if target is not None and r.preps[target] in _SELLER_PREPS:
+            # "chi 1.200 tỷ đồng để mua hệ thống ngân hàng lõi mới từ Temenos": goods
+            return "contract", r.actor.name, target.name
         if target is not None and (not _SHARES.search(between) or _CONTROL.search(between)):
             return "acquisition", target.name, r.actor.name
     if cue_kind == "commitment" and r.actor:
@@ -1201,7 +1215,26 @@ _PLURAL_BEFORE = re.compile(r"(?:các|những|nhiều|mọi|một số|these|oth
 _NOT_A_COMPANY_AFTER = caseless(r"\s+(?:tin|thông tấn|khác|con|nghiên cứu|phân tích|tư vấn|luật)\b")
 
 
+_BANK_POINTER = caseless(r"ngân hàng|nhà băng|the bank|the lender")
+_BANK_NAME = caseless(r"bank|^ngân hàng\s|^nhà băng\s")
+_VERB_AFTER = caseless(r"\s+(?:được|bị|đã|đang|sẽ|vừa|cũng|từng)(?!\w)")
 _VALUING = caseless(r"(?<!\w)(?:values|valued|valuing|định giá)\s+$")
+
+
+_DEAL_POINTER = caseless(r"thương vụ|vòng|the deal|the round")
+
+
+def _put_into(
+    pointer: str, history: list[str], topic: str | None, investor: str | None
+) -> str | None:
+    """The company money is put into ("invested in the company", "vào đơn vị này"): not the
+    investor; the one named last for "… này", else the one the article is about."""
+    if investor is None:
+        return None
+    # "vào thương vụ này", "into the round": the deal's company, the article's
+    if pointer.casefold().endswith("này") and not _DEAL_POINTER.match(pointer):
+        return next((n for n in reversed(history) if n != investor), None)
+    return topic if topic != investor else None
 
 
 def _valued_company(
@@ -1213,6 +1246,9 @@ def _valued_company(
     named = [m for m in mentions if m.end <= start and not m.coref]
     if named and text[start:end].casefold().endswith("này"):
         return named[-1].name
+    received = [m for m in named if _prep(text, m, 0) in _RECIPIENT_PREPS]
+    if received:  # "led a round in Meridian Robotics, valuing the Singapore startup at …"
+        return received[-1].name
     subject = next(
         (
             m
@@ -1256,6 +1292,7 @@ def resolve_corefs(
         if (
             not text[start:end].casefold().endswith("này")
             and not text.startswith(",", end)  # "The company, co-founded by Google alumni, …"
+            and not _VERB_AFTER.match(text, end)  # "công ty được quỹ Mekong rót …"
             and any(0 <= m.start - end <= 25 and text[end : m.start].islower() for m in mentions)
         ):
             continue
@@ -1264,6 +1301,12 @@ def resolve_corefs(
             continue
         clause = next(c for c in clauses if c.start <= start < c.end)
         earlier = [m.name for m in mentions if m.end <= start]
+        # "Salesforce Ventures first invested in the company": not in itself
+        investor = (
+            clause.mentions[0].name
+            if clause.mentions and _prep_at(text, start, clause.start) in _RECIPIENT_PREPS
+            else None
+        )
         valued = (
             _valued_company(text, start, end, mentions, topic)
             if _VALUING.search(text, max(0, start - 12), start)
@@ -1271,6 +1314,19 @@ def resolve_corefs(
         )
         if valued:
             name: str | None = valued
+        elif _BANK_POINTER.match(text, start) and (
+            bank := next(
+                (
+                    n
+                    for n in [m.name for m in reversed(mentions) if m.end <= start]
+                    + subjects[::-1]
+                    + history[::-1]
+                    if _BANK_NAME.search(n)
+                ),
+                None,
+            )
+        ):
+            name = bank  # "nhà băng này", "the lender": the bank named last
         elif wants_startup:
             in_clause = {m.name for m in clause.mentions}
             # "a round in Meridian Robotics, …, valuing the Singapore startup at": the one
@@ -1285,13 +1341,23 @@ def resolve_corefs(
         elif own := [
             m.name
             for m in clause.mentions
-            if m.end <= start and _prep(text, m, clause.start) not in _AGENT_PREPS
+            if m.end <= start
+            and _prep(text, m, clause.start) not in _AGENT_PREPS
+            and m.name != investor
         ]:
             name = own[-1]
-        elif same := [m.name for m in mentions if m.end <= start and _prep(text, m, 0) is None]:
+        elif same := [
+            m.name
+            for m in mentions
+            if m.end <= start and _prep(text, m, 0) is None and m.name != investor
+        ]:
             name = same[0]  # "Kairo's revenue reached …, while it posted a loss": Kairo
         else:
-            name = next(iter(subjects[::-1]), None) or next(iter(history[::-1]), None)
+            name = (
+                _put_into(text[start:end], history, topic, investor)
+                or next(iter(subjects[::-1]), None)
+                or next(iter(history[::-1]), None)
+            )
         if name:
             added.append(Mention(start, end, name, coref=True))
     return sorted(mentions + added, key=lambda m: m.start)
