@@ -516,14 +516,19 @@ def test_commitment_with_many_partners_has_no_counterparty() -> None:
     assert (fact.kind, fact.subject, fact.counterparty) == ("commitment", "OpenAI", None)
 
 
-def test_totals_and_earlier_figures_are_not_new_facts() -> None:
+def test_totals_are_not_new_facts_and_earlier_figures_are_the_same_measure() -> None:
     text = (
         "Helio Robotics raised $40 million led by Accel, bringing its total funding to "
         "$60 million. Revenue grew to $9 million, up from $3 million."
     )
-    values = [f.amount.value for f in extract_facts(text, published=PUBLISHED)]
-    assert 60e6 not in values
-    assert 3e6 not in values
+    facts = extract_facts(text, published=PUBLISHED)
+    assert 60e6 not in [f.amount.value for f in facts]
+    # the gold of every set we score counts "up from $3 million" as revenue (or leaves it
+    # optional), never as a deal
+    assert [(f.kind, f.amount.value) for f in facts if f.amount.value < 10e6] == [
+        ("revenue", 9e6),
+        ("revenue", 3e6),
+    ]
 
 
 def test_article_header_language_and_source() -> None:
@@ -998,3 +1003,41 @@ def test_a_round_in_a_company_values_that_company() -> None:
         ("investment", "Quillon AI"),
         ("valuation", "Quillon AI"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "cho biết" (said) governs nothing: the name after it is the subject
+        (
+            "Ông Trương Gia Bình cho biết FPT cam kết chi 2 tỷ USD cho hạ tầng AI.",
+            [("commitment", "FPT", None, 2e9)],
+        ),
+        # a French name with Vietnamese letters is still a name
+        (
+            "Mirèle, the Lyon-based start-up, has raised €90mn in a round led by Eurazeo.",
+            [("investment", "Mirèle", "Eurazeo", 90e6)],
+        ),
+        # a company is not its own partner: the other one named
+        (
+            "Quillon AI expanded its agreement with Oracle by $2 billion, bringing its "
+            "contracts with the company to $5 billion.",
+            [("contract", "Quillon AI", "Oracle", 2e9), ("contract", "Quillon AI", "Oracle", 5e9)],
+        ),
+        # an earlier figure is the same measure, earlier
+        (
+            "The round values Quillon AI at $2 billion, up from $800 million in 2024.",
+            [("valuation", "Quillon AI", None, 2e9), ("valuation", "Quillon AI", None, 800e6)],
+        ),
+    ],
+)
+def test_said_french_names_partners_and_earlier_figures(
+    text: str, expected: list[tuple[str, str, str | None, float]]
+) -> None:
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected
+
+
+def test_an_earlier_figure_keeps_its_own_date() -> None:
+    text = "The round values Quillon AI at $2 billion, up from $800 million in 2024."
+    assert [f.date for f in extract_facts(text, published=PUBLISHED)] == [None, "2024"]

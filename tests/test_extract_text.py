@@ -87,3 +87,12 @@ def test_wire_dateline_credits_the_outlet() -> None:
     assert parse_dateline("HANOI, July 22 (Reuters) - Vietnam's FPT said ...") == "Reuters"
     assert parse_dateline("Feb 24 (Reuters) - Shares of Tensile jumped") == "Reuters"
     assert parse_dateline("OpenAI (the ChatGPT maker) said on Monday") is None
+
+
+def test_a_sentence_may_start_with_a_name_in_lowercase() -> None:
+    body = "Microsoft raised $8 billion. xAI signed a cloud contract. eBay said nothing."
+    assert [s.text for s in split_sentences(body)] == [
+        "Microsoft raised $8 billion.",
+        "xAI signed a cloud contract.",
+        "eBay said nothing.",
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -265,7 +266,7 @@ class CompanyIndex:
             ):
                 continue
             before = text[max(0, start - 50) : start]
-            if len(words) == 1 and _VI_MARKED.search(name):
+            if len(words) == 1 and _VI_MARKED.search(name) and _one_syllable(name):
                 continue  # "Dịch", "Hòa": a Vietnamese word, not a brand
             if _PERSON_TITLE.search(before):
                 continue  # "tỷ phú Masayoshi Son", "CEO Sam Altman": a person
@@ -333,6 +334,16 @@ _COUNTRY_S = re.compile(
 )
 _BANK_NAME = re.compile(r"[A-Z][A-Za-z]+[bB]ank")
 _LEGAL_FORMS = frozenset("inc inc. corp corp. ltd ltd. llc plc jsc co. co gmbh ag sa".split())
+
+
+def _one_syllable(word: str) -> bool:
+    """Whether ``word`` could be one Vietnamese syllable: one run of vowels ("Dịch", "Hòa";
+    not "Aurèle", a French name with the same letters)."""
+    base = unicodedata.normalize("NFD", word.casefold().replace("đ", "d"))
+    return bool(_SYLLABLE.fullmatch("".join(c for c in base if not unicodedata.combining(c))))
+
+
+_SYLLABLE = re.compile(r"[^aeiouy]*[aeiouy]+[^aeiouy]*")
 
 
 def _without_legal_form(name: str) -> str:

@@ -302,7 +302,7 @@ _DESCRIPTIVE = re.compile(
 #: Words before a name that end the search for its preposition ("after Meta's investment").
 _GOVERNS_NOTHING = frozenset(
     "after before since as when while than because until unless against about over "
-    "which that who whom whose sau trước khi hơn như là mà".split()
+    "which that who whom whose sau trước khi hơn như là mà biết".split()  # "cho biết": said
 )
 #: The last word before a name; a country of two words counts as one ("quỹ Hàn Quốc X").
 _LAST_WORD = re.compile(
@@ -808,7 +808,11 @@ def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | N
             ):
                 first, second = second, first
             return "contract", first.name, second.name
-    objects = [m for m in r.clause.mentions if m is not r.actor and r.preps[m] in _OBJECT_PREPS]
+    objects = [
+        m
+        for m in r.clause.mentions
+        if m.name != _name(r.actor) and r.preps[m] in _OBJECT_PREPS  # not its own partner
+    ]
     # The party nearest after the amount: "$300bn with Oracle and $22.4bn with CoreWeave".
     other = next((m for m in objects if m.start >= r.money.end), None) or next(iter(objects), None)
     if other is None:
@@ -1023,6 +1027,9 @@ def _date(dates: list[DateMention], clause: _Clause, money: MoneyMention) -> str
     return min(inside, key=lambda d: abs(d.start - money.start)).value
 
 
+_PRIOR_BEFORE = caseless(r"(?<!\w)(?:up|down)\s+from\s+(?:\S+\s+)?$")
+
+
 def facts_in_sentence(
     sentence: Sentence,
     mentions: list[Mention],
@@ -1048,6 +1055,19 @@ def facts_in_sentence(
         if previous is not None and _CONVERSION.fullmatch(text[previous.end : money.start]):
             previous = money
             continue  # "200 triệu USD (tương đương 5.200 tỷ đồng)": the same sum again
+        if previous is not None and _PRIOR_BEFORE.search(
+            text, max(previous.end, money.start - 30), money.start
+        ):
+            # "values it at €1 billion, up from €400 million": the same measure, earlier
+            if facts and facts[-1].amount == previous.amount:
+                earlier = [d for d in dates if d.start >= money.end]
+                when = _date(earlier, clauses[-1], money)
+                if when is not None and facts[-1].date == when:
+                    # "at $2 billion, up from $800 million in 2024": 2024 is the earlier one's
+                    facts[-1] = facts[-1].model_copy(update={"date": None})
+                facts.append(facts[-1].model_copy(update={"amount": money.amount, "date": when}))
+            previous = money
+            continue
         previous = money
         if _SKIP_BEFORE.search(text[max(0, money.start - 40) : money.start]) and not (
             _EARLIER.search(text[max(0, money.start - 40) : money.start])
@@ -1086,6 +1106,8 @@ def facts_in_sentence(
             # "CEO Maya Okafor said annual recurring revenue crossed $100 million": the
             # company the article is about, unless the sentence speaks of a market.
             subject = topic
+        if kind == "investment" and subject == counterparty:
+            counterparty = None  # "đơn vị … rót 500 tỷ đồng vào Sao Mai AI": an unknown backer
         if subject is None or subject == counterparty:
             continue
         if kind != "revenue" and _CUMULATIVE.search(

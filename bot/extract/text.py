@@ -81,6 +81,8 @@ def detect_language(text: str) -> str:
     return "vi" if len(_VI_LETTER.findall(sample)) / letters > 0.03 else "en"
 
 
+#: A name that starts in lowercase can start a sentence: "xAI signed …", "eBay said …".
+_CAMEL_START = re.compile(r"[a-z]{1,2}[A-Z]\w*\b")
 _DOTTED = re.compile(r"(?:\w\.)+\w")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
@@ -92,7 +94,7 @@ def _ends_sentence(paragraph: str, end: int, match_start: int) -> bool:
     if not rest:
         return True
     nxt = rest[0]
-    if not (nxt.isupper() or nxt.isdigit() or nxt in "“\"‘'([«"):
+    if not (nxt.isupper() or nxt.isdigit() or nxt in "“\"‘'([«" or _CAMEL_START.match(rest)):
         return False
     if paragraph[match_start] != ".":
         return True
