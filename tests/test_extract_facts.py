@@ -1041,3 +1041,9 @@ def test_said_french_names_partners_and_earlier_figures(
 def test_an_earlier_figure_keeps_its_own_date() -> None:
     text = "The round values Quillon AI at $2 billion, up from $800 million in 2024."
     assert [f.date for f in extract_facts(text, published=PUBLISHED)] == [None, "2024"]
+
+
+def test_a_trade_word_before_a_vietnamese_name_is_not_part_of_it() -> None:
+    text = "Công ty CP Hạ tầng Số Bạch Đằng vừa ký hợp đồng 90 tỷ đồng với FPT."
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.subject, fact.counterparty) == ("Bạch Đằng", "FPT")

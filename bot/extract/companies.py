@@ -34,14 +34,15 @@ _NOT_NAMES = frozenset(
     nguồn chatgpt claude quỹ nhà rival early separately altogether including both each every
     such unlike like despite although though because so thus already only even former
     state-owned german french british korean vietnamese one two three analysts investors
-    cp ctcp tnhh tmcp u.s
+    cp ctcp tnhh tmcp u.s số
     u.k israel russia canada australia indonesia thailand malaysia philippines gemini grok
     llama copilot ii iii iv vi vii viii ix xi xii
     """.split()
 )
 #: Vietnamese words that begin sentences, never names ("Theo Bloomberg", "Tại Việt Nam").
 _VI_FUNCTION_WORDS = frozenset(
-    "trong theo vào tháng năm ngày hôm tuần khi sau trước tại ông bà anh chị các những quỹ".split()
+    "trong theo vào tháng năm ngày hôm tuần khi sau trước tại ông bà anh chị các những quỹ "
+    "số".split()  # "Hạ tầng Số Lạc Hồng": "Số" ends the trade, the name is "Lạc Hồng"
 )
 #: Phrases of several words that are no names either ("Việt Nam", "công ty").
 _NOT_NAME_PHRASES = frozenset(
