@@ -208,7 +208,7 @@ class CompanyIndex:
         and public bodies ("Bộ Y tế", "Department for Work and Pensions")."""
         names = {
             _OWNER_S.sub("", " ".join(m.group(0).split()))  # "Japan's Digital Agency"
-            for m in _INSTITUTION.finditer(text)
+            for m in (_INSTITUTION.finditer(text) if _INSTITUTION_WORD.search(text) else ())
             if not self.canonical(" ".join(m.group(0).split()))
         }
         for match in _NAME_RUN.finditer(text):
@@ -310,6 +310,12 @@ _INSTITUTION = re.compile(
     rf")(?!\w)"
 )
 _OWNER_S = re.compile(r"^\S+['’]s\s+")
+#: A word every public body's name has: most articles have none, and skip the long pattern.
+_INSTITUTION_WORD = re.compile(
+    r"Department|Ministry|Agency|Bureau|Office|Administration|Commission|Authority|Hospital|"
+    r"Medical Center|Health System|University|Army|Navy|Air Force|Space Force|Marine Corps|"
+    r"Bộ |Sở |Bệnh viện|Nhà nước|Tổng cục|Bảo hiểm Xã hội|UBND"
+)
 #: The first word of a public body's name, never a short form of it ("Department").
 INSTITUTION_HEADS = frozenset(
     "department ministry agency bureau office administration commission authority bộ sở "
