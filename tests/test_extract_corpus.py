@@ -120,14 +120,14 @@ def test_seeds_score_perfectly() -> None:
 
 def test_own_corpus_stays_above_its_floor() -> None:
     result = score(CORPUS / "gold.jsonl", ROOT)
-    assert result.f1 >= 0.9, "\n".join(result.misses)
+    assert result.f1 >= 0.92, "\n".join(result.misses)
     assert result.accuracy("counterparty") >= 0.8
 
 
 def test_held_out_corpus_stays_above_its_floor() -> None:
     """Written by someone who never saw the rules; scored blind at F1 0.713 first."""
     result = score(HOLDOUT / "gold.jsonl", ROOT)
-    assert result.f1 >= 0.9, "\n".join(result.misses)
+    assert result.f1 >= 0.95, "\n".join(result.misses)
 
 
 def test_blind_corpus_stays_above_its_floor() -> None:
@@ -137,29 +137,29 @@ def test_blind_corpus_stays_above_its_floor() -> None:
     convention FACTS.md does not name; score.py does not score sources.
     """
     result = score(BLIND / "gold.jsonl", ROOT, check_source=False)
-    assert result.f1 >= 0.85, "\n".join(result.misses)
+    assert result.f1 >= 0.9, "\n".join(result.misses)
 
 
 def test_second_blind_corpus_stays_above_its_floor() -> None:
     """A fourth writer's set; scored cold at F1 0.687, then tuned on (see its README)."""
     result = score(BLIND2 / "gold.jsonl", ROOT)
-    assert result.f1 >= 0.9, "\n".join(result.misses)
+    assert result.f1 >= 0.92, "\n".join(result.misses)
 
 
 def test_fourth_blind_corpus_stays_above_its_floor() -> None:
     """Earnings, listed companies, debt, Asian currencies; scored cold at F1 0.521, then
     tuned on (see its README)."""
     result = score(BLIND4 / "gold.jsonl", ROOT)
-    assert result.f1 >= 0.7, "\n".join(result.misses)
+    assert result.f1 >= 0.84, "\n".join(result.misses)
 
 
 def test_third_blind_corpus_stays_above_its_floor() -> None:
     """Sealed until scored once at F1 0.608 (the honest figure); tuned on since."""
     result = score(BLIND3 / "gold.jsonl", ROOT)
-    assert result.f1 >= 0.7, "\n".join(result.misses)
+    assert result.f1 >= 0.82, "\n".join(result.misses)
 
 
 def test_fifth_blind_corpus_stays_above_its_floor() -> None:
     """Sealed until scored once at F1 0.752 (the latest honest figure); tuned on since."""
     result = score(BLIND5 / "gold.jsonl", ROOT)
-    assert result.f1 >= 0.75, "\n".join(result.misses)
+    assert result.f1 >= 0.9, "\n".join(result.misses)
