@@ -1047,3 +1047,55 @@ def test_a_trade_word_before_a_vietnamese_name_is_not_part_of_it() -> None:
     text = "Công ty CP Hạ tầng Số Bạch Đằng vừa ký hợp đồng 90 tỷ đồng với FPT."
     (fact,) = extract_facts(text, published=PUBLISHED)
     assert (fact.subject, fact.counterparty) == ("Bạch Đằng", "FPT")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one backer's total in one company is a fact; a company's running total is not
+        (
+            "Microsoft đã rót tổng cộng 13 tỷ USD vào OpenAI kể từ năm 2019.",
+            [("investment", "OpenAI", "Microsoft", 13e9)],
+        ),
+        (
+            "Google has invested a total of $3 billion in Quillon AI since 2023.",
+            [("investment", "Quillon AI", "Google", 3e9)],
+        ),
+        (
+            "Quillon AI raised $40 million, bringing its total funding to $90 million.",
+            [("investment", "Quillon AI", None, 40e6)],
+        ),
+        # "respectively": the companies take the amounts in turn
+        (
+            "Nvidia và Microsoft cam kết đầu tư lần lượt 10 tỷ USD và 5 tỷ USD vào Quillon AI.",
+            [
+                ("investment", "Quillon AI", "Nvidia", 10e9),
+                ("investment", "Quillon AI", "Microsoft", 5e9),
+            ],
+        ),
+        (
+            "Sales at Alpha Robotics and Beta Robotics reached $20 million and $12 million, "
+            "respectively.",
+            [("revenue", "Alpha Robotics", None, 20e6), ("revenue", "Beta Robotics", None, 12e6)],
+        ),
+        # a company bought by its two-word name, and a deal for computing power
+        (
+            "Nebius agreed to buy Core Scientific in an all-stock deal valued at $9 billion.",
+            [("acquisition", "Core Scientific", "Nebius", 9e9)],
+        ),
+        (
+            "Quillon AI signed a $3 billion deal with Oracle for computing power.",
+            [("contract", "Quillon AI", "Oracle", 3e9)],
+        ),
+        # another name of a listed company is written as the article writes it
+        (
+            "Cursor, now valued at $29 billion, hired 200 people.",
+            [("valuation", "Cursor", None, 29e9)],
+        ),
+    ],
+)
+def test_totals_respectively_buyouts_and_other_names(
+    text: str, expected: list[tuple[str, str, str | None, float]]
+) -> None:
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected

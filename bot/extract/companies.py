@@ -94,6 +94,8 @@ _APPOSITION = caseless(
     r"tập đoàn|nền tảng|ví)\b"
     r"|^['’]s\s+(?:[\w-]+\s+)?(?:business|unit|division|arm|subsidiary|operations)\b",
 )
+#: A purchase right before a name: "to buy Core Scientific", "mua lại Thiên Long AI".
+_BOUGHT = re.compile(r"(?<!\w)(?:buy|buys|bought|buying|purchase|purchased|mua|mua lại)\s+$")
 #: Verbs right after a name that say it is a party to a deal: "Helio raised ...".
 _DEAL_VERB_AFTER = caseless(
     r"^\s*(?:(?:đã|vừa|sẽ|cũng|has|have|had|also|just|recently|will|is|was)\s+)*"
@@ -282,6 +284,8 @@ class CompanyIndex:
                 or _APPOSITION.match(text[end : end + 30])
                 or _PARTNER.search(text[max(0, start - 90) : start])
                 or _DEAL_VERB_AFTER.match(text[end : end + 40])
+                # "agreed to buy Core Scientific": a name of two words after a purchase
+                or (len(words) > 1 and _BOUGHT.search(text, max(0, start - 20), start))
             ):
                 names.add(_without_legal_form(name))
         return names
@@ -485,10 +489,21 @@ _NAME_TAIL = frozenset(
 
 
 def _same_name(written: str, name: str) -> bool:
-    """Whether ``written`` is ``name`` with a corporate tail added or dropped, not another
-    body's name ("Google Cloud", "SoftBank Vision Fund", "Tập đoàn FPT", "Facebook")."""
+    """Whether the article's ``written`` form may stand for the list's ``name``: the name with
+    a corporate tail added or dropped ("Meta Platforms", "Mistral"), or another name of the
+    company ("Cursor", "Hon Hai"); not a part of it ("Google Cloud", "SoftBank Vision
+    Fund"), a Vietnamese description ("Tập đoàn FPT") or an acronym spelt out
+    ("Advanced Micro Devices" for AMD, which articles use after it)."""
     short, long = sorted((written.casefold().split(), name.casefold().split()), key=len)
-    return long[: len(short)] == short and all(w in _NAME_TAIL for w in long[len(short) :])
+    if long[: len(short)] == short:
+        return all(w in _NAME_TAIL for w in long[len(short) :])
+    if written.casefold().startswith(_VI_DESCRIPTION_LEAD):
+        return False
+    return not (name.isupper() and len(name) <= 5)
+
+
+#: Vietnamese descriptions that lead a long form of a name ("Tập đoàn FPT").
+_VI_DESCRIPTION_LEAD = ("tập đoàn ", "tổng công ty ", "công ty ", "ngân hàng ", "quỹ ")
 
 
 def find_mentions(text: str, index: CompanyIndex, extra: ArticleNames | None) -> list[Mention]:

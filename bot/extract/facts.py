@@ -192,6 +192,9 @@ _KIND_CUES: list[tuple[str, str]] = [
             r"deals? to (?:buy|purchase|use|supply|provide|rent)",
             # "inked a deal worth NT$30 billion with Oracle to supply rack systems"
             r"deals?(?=[^.;]{0,80}\bto (?:supply|provide|deliver)\b)",
+            # "a $300 billion deal with Oracle for computing power"
+            r"deals?(?=[^.;]{0,60}\bfor (?:\w+ )?(?:computing|compute|cloud|capacity|chips|"
+            r"servers|gpus|data cent(?:er|re)s|power)\b)",
             "orders?",
             r"to (?:lease|rent)",
             "cho thuê",
@@ -1027,7 +1030,32 @@ def _date(dates: list[DateMention], clause: _Clause, money: MoneyMention) -> str
     return min(inside, key=lambda d: abs(d.start - money.start)).value
 
 
+_TOTAL = caseless(r"(?:a\s+)?(?:tổng(?: cộng)?|total|in total)\b(?!\s+(?:\w+\s+)?to\b)")
 _PRIOR_BEFORE = caseless(r"(?<!\w)(?:up|down)\s+from\s+(?:\S+\s+)?$")
+
+
+_RESPECTIVELY = caseless(r"(?<!\w)(?:lần lượt|respectively)(?!\w)")
+
+
+def _respectively(
+    text: str, facts: list[Fact], mentions: list[Mention], first_amount: int
+) -> list[Fact]:
+    """ "Nvidia và Microsoft cam kết đầu tư lần lượt 10 tỷ USD và 5 tỷ USD vào Anthropic":
+    the companies named before the amounts take them in turn, in the role the first holds."""
+    if len(facts) < 2 or not _RESPECTIVELY.search(text):
+        return facts
+    names = list(dict.fromkeys(m.name for m in mentions if m.end <= first_amount and not m.coref))
+    if len(names) != len(facts):
+        return facts
+    lead = names[0]
+    return [
+        fact.model_copy(update={"subject": name})
+        if fact.subject == lead
+        else fact.model_copy(update={"counterparty": name})
+        if fact.counterparty == lead
+        else fact
+        for fact, name in zip(facts, names, strict=True)
+    ]
 
 
 def facts_in_sentence(
@@ -1069,9 +1097,17 @@ def facts_in_sentence(
             previous = money
             continue
         previous = money
-        if _SKIP_BEFORE.search(text[max(0, money.start - 40) : money.start]) and not (
-            _EARLIER.search(text[max(0, money.start - 40) : money.start])
-            and _DATED.match(text[money.end : money.end + 30])
+        skip = _SKIP_BEFORE.search(text[max(0, money.start - 40) : money.start])
+        # "Microsoft has invested a total of $13 billion in OpenAI": one backer's total
+        # in one company is a fact (read below), unlike "bringing its total funding to …"
+        pair_total = bool(skip and _TOTAL.match(skip.group(0)))
+        if (
+            skip
+            and not pair_total
+            and not (
+                _EARLIER.search(text[max(0, money.start - 40) : money.start])
+                and _DATED.match(text[money.end : money.end + 30])
+            )
         ):
             continue
         clause = next(c for c in clauses if c.start <= money.start < c.end)
@@ -1083,9 +1119,10 @@ def facts_in_sentence(
             continue  # "analysts at Gartner expect spending on AI tools to reach $25 billion"
         if _HOLDING.search(text, clause.start, money.start):
             continue  # "holds a 27% stake …, worth about $135 billion": a holding's value
-        if _NOT_DEAL.search(
+        not_deal = _NOT_DEAL.search(
             text, max(clause.start, money.start - 70), min(clause.end, money.end + 40)
-        ):
+        )
+        if not_deal and not (pair_total and _TOTAL.fullmatch(not_deal.group(0))):
             continue
         cue = _nearest_cue(text, money, clause)
         if cue is None:
@@ -1109,6 +1146,16 @@ def facts_in_sentence(
         if kind == "investment" and subject == counterparty:
             counterparty = None  # "đơn vị … rót 500 tỷ đồng vào Sao Mai AI": an unknown backer
         if subject is None or subject == counterparty:
+            continue
+        if pair_total and not (  # one backer, one company, both named
+            kind == "investment"
+            and counterparty is not None
+            and len({m.name for m in clause.mentions if m.end <= money.start}) == 1
+            and any(
+                roles.preps[m] in _RECIPIENT_PREPS and m.name == subject and not m.coref
+                for m in roles.after
+            )
+        ):
             continue
         if kind != "revenue" and _CUMULATIVE.search(
             text, max(clause.start, money.start - 70), min(clause.end, money.end + 40)
@@ -1136,7 +1183,7 @@ def facts_in_sentence(
                 evidence=text,
             )
         )
-    return facts
+    return _respectively(text, facts, mentions, amounts[0].start)
 
 
 #: Nothing after an amount to say where it goes: "…, while Google committed $2 billion."
