@@ -1099,3 +1099,29 @@ def test_totals_respectively_buyouts_and_other_names(
 ) -> None:
     facts = extract_facts(text, published=PUBLISHED)
     assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the source of money raised is a company, and "Startup Việt Nam" is no part of a name
+        (
+            "MoMo huy động thêm 80 triệu USD trong vòng gọi vốn Series F từ Kizuna Partners.",
+            [("investment", "MoMo", "Kizuna Partners", 80e6)],
+        ),
+        (
+            "Startup Việt Nam Lạc Hồng Vision nhận khoản đầu tư 5 triệu USD từ quỹ Do Ventures.",
+            [("investment", "Lạc Hồng Vision", "Do Ventures", 5e6)],
+        ),
+        # buying shares of a company named after "cổ phần của"
+        (
+            "Tập đoàn Masan đã mua 25% cổ phần của Hoa Sen Tech với giá 40 triệu USD.",
+            [("share_sale", "Hoa Sen Tech", "Masan", 40e6)],
+        ),
+    ],
+)
+def test_sources_of_money_and_shares_bought(
+    text: str, expected: list[tuple[str, str | None, str | None, float]]
+) -> None:
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected

@@ -42,7 +42,7 @@ _NOT_NAMES = frozenset(
 #: Vietnamese words that begin sentences, never names ("Theo Bloomberg", "Tại Việt Nam").
 _VI_FUNCTION_WORDS = frozenset(
     "trong theo vào tháng năm ngày hôm tuần khi sau trước tại ông bà anh chị các những quỹ "
-    "số".split()  # "Hạ tầng Số Lạc Hồng": "Số" ends the trade, the name is "Lạc Hồng"
+    "số startup".split()  # "Hạ tầng Số Lạc Hồng": "Số" ends the trade, the name is "Lạc Hồng"
 )
 #: Phrases of several words that are no names either ("Việt Nam", "công ty").
 _NOT_NAME_PHRASES = frozenset(
@@ -74,6 +74,7 @@ _COMPANY_CUES = caseless(
     r"dẫn dắt bởi|mua lại|thâu tóm|thương vụ mua|acquire|acquired|acquires|acquisition of|"
     r"đầu tư vào|"
     r"rót vốn vào|invested in|invest in|stake in|pay|pays|paid|paying|trả cho|"
+    r"cổ phần của|cổ phần tại|"
     r"merge with|merged with|merges with|merging with|sáp nhập với)\s+$",
 )
 #: A deal's other party: "an agreement worth about $3 billion with Lone Star Renewables".
@@ -93,6 +94,11 @@ _APPOSITION = caseless(
     r"^,\s+(?:a|an|the|một|công ty|startup|start-up|hãng|nhà|đơn vị|"
     r"tập đoàn|nền tảng|ví)\b"
     r"|^['’]s\s+(?:[\w-]+\s+)?(?:business|unit|division|arm|subsidiary|operations)\b",
+)
+#: The source of money raised: "huy động thêm 200 triệu USD … từ Mizuho".
+_FUNDED_FROM = re.compile(
+    r"(?i:huy động|gọi vốn|raised?|raising|secured?|nhận|received)[^.;]{0,80}"
+    r"\b(?i:from|từ)\s+(?:(?i:quỹ|the)\s+)?$"
 )
 #: A purchase right before a name: "to buy Core Scientific", "mua lại Thiên Long AI".
 _BOUGHT = re.compile(r"(?<!\w)(?:buy|buys|bought|buying|purchase|purchased|mua|mua lại)\s+$")
@@ -283,6 +289,7 @@ class CompanyIndex:
                 or _COMPANY_CUES.search(_drop_descriptions(before))
                 or _APPOSITION.match(text[end : end + 30])
                 or _PARTNER.search(text[max(0, start - 90) : start])
+                or _FUNDED_FROM.search(text[max(0, start - 90) : start])
                 or _DEAL_VERB_AFTER.match(text[end : end + 40])
                 # "agreed to buy Core Scientific": a name of two words after a purchase
                 or (len(words) > 1 and _BOUGHT.search(text, max(0, start - 20), start))
@@ -335,7 +342,7 @@ def is_institution(name: str) -> bool:
 #: Words after a known name that still mean that company ("Nebius Group", "Baidu Inc").
 _GROUP_WORDS = frozenset(
     "inc corp ltd llc plc jsc co gmbh ag sa group holdings holding corporation company "
-    "technologies technology platforms".split()
+    "technologies technology platforms management se".split()
 )
 #: "Toronto-based", "AI-guided", "Nvidia-powered": a description, not (part of) a name.
 _NOT_NAME_ENDINGS = ("-based", "-guided", "-powered", "-driven", "-enabled", "-backed", "-led")
