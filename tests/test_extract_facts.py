@@ -1125,3 +1125,16 @@ def test_sources_of_money_and_shares_bought(
 ) -> None:
     facts = extract_facts(text, published=PUBLISHED)
     assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected
+
+
+def test_a_valuation_right_after_its_amount_and_a_one_word_company_bought() -> None:
+    text = (
+        "Quillon AI raised $600 million in Series C funding at a $9 billion post-money "
+        "valuation. Oracle agreed to buy Tessera for $1.2 billion."
+    )
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == [
+        ("investment", "Quillon AI", None, 600e6),
+        ("valuation", "Quillon AI", None, 9e9),
+        ("acquisition", "Tessera", "Oracle", 1.2e9),
+    ]

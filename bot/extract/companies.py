@@ -102,6 +102,11 @@ _FUNDED_FROM = re.compile(
 )
 #: A purchase right before a name: "to buy Core Scientific", "mua lại Thiên Long AI".
 _BOUGHT = re.compile(r"(?<!\w)(?:buy|buys|bought|buying|purchase|purchased|mua|mua lại)\s+$")
+#: A price right after a name: "to buy Moveworks for $2.85 billion".
+_PRICE_AFTER = re.compile(
+    r"\s+(?:for|với giá)\s+(?:about |nearly |some |roughly |around |khoảng |gần )?"
+    r"(?:US\$|[$€£¥]|\d)"
+)
 #: Verbs right after a name that say it is a party to a deal: "Helio raised ...".
 _DEAL_VERB_AFTER = caseless(
     r"^\s*(?:(?:đã|vừa|sẽ|cũng|has|have|had|also|just|recently|will|is|was)\s+)*"
@@ -292,7 +297,10 @@ class CompanyIndex:
                 or _FUNDED_FROM.search(text[max(0, start - 90) : start])
                 or _DEAL_VERB_AFTER.match(text[end : end + 40])
                 # "agreed to buy Core Scientific": a name of two words after a purchase
-                or (len(words) > 1 and _BOUGHT.search(text, max(0, start - 20), start))
+                or (
+                    _BOUGHT.search(text, max(0, start - 20), start)
+                    and (len(words) > 1 or _PRICE_AFTER.match(text, end))
+                )
             ):
                 names.add(_without_legal_form(name))
         return names

@@ -579,6 +579,8 @@ def _nearest_cue(text: str, money: MoneyMention, clause: _Clause) -> _Cue | None
             # description of a name between the cue and the sum does not part them
             for aside in _ASIDE.finditer(text, cue.end, money.start):
                 distance -= len(aside.group(0))
+        elif cue.start - money.end <= 2 and cue.kind == "valuation":
+            distance = 0  # "at a $39 billion post-money valuation": the noun the sum qualifies
         else:
             distance = 1.2 * (cue.start - money.end) + 6
             if _BOUND_BEFORE.search(text, max(clause.start, money.start - 16), money.start):
