@@ -1138,3 +1138,32 @@ def test_a_valuation_right_after_its_amount_and_a_one_word_company_bought() -> N
         ("valuation", "Quillon AI", None, 9e9),
         ("acquisition", "Tessera", "Oracle", 1.2e9),
     ]
+
+
+def test_a_banks_short_name_and_the_bank_buys() -> None:
+    text = (
+        "Tháng trước, Sao Băng AI ký hợp đồng trị giá 60 tỷ đồng với Ngân hàng TMCP Hàng Hải "
+        "(MSB) để triển khai trợ lý ảo."
+    )
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.counterparty) == ("contract", "MSB", "Sao Băng AI")
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        # a comparison is not when it happened
+        ("Năm 2025, doanh thu của FPT đạt 62.000 tỷ đồng, tăng 20% so với năm ngoái.", "2025"),
+        ("Quillon AI is now valued at $3 billion, triple what it was worth than last year.", None),
+        # a fiscal year, and a date in brackets is an aside
+        (
+            "Trong năm tài chính 2025 (kết thúc ngày 31/3/2025), CMC ghi nhận doanh thu "
+            "9.750 tỷ đồng.",
+            "2025",
+        ),
+        ("Oracle's revenue for fiscal 2026 rose to $67 billion.", "2026"),
+    ],
+)
+def test_dates_of_comparisons_fiscal_years_and_asides(text: str, date: str | None) -> None:
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert fact.date == date

@@ -219,7 +219,8 @@ class CompanyIndex:
     def find_new_names(self, text: str) -> set[str]:
         """Capitalised names the list does not know, where the text says they are companies,
         and public bodies ("Bộ Y tế", "Department for Work and Pensions")."""
-        names = {
+        shorts = {m.group("short") or m.group("caps") for m in _VI_SHORT_NAME.finditer(text)}
+        names = {short for short in shorts if not self.canonical(short)} | {
             _OWNER_S.sub("", " ".join(m.group(0).split()))  # "Japan's Digital Agency"
             for m in (_INSTITUTION.finditer(text) if _INSTITUTION_WORD.search(text) else ())
             if not self.canonical(" ".join(m.group(0).split()))
@@ -327,6 +328,13 @@ _INSTITUTION = re.compile(
     rf"|(?:Ngân hàng Nhà nước|Kho bạc Nhà nước|Ủy ban Chứng khoán Nhà nước|Tổng cục Thuế|"
     rf"Bảo hiểm Xã hội Việt Nam|UBND\s+{_VI_CITY})"
     rf")(?!\w)"
+)
+#: The short name in brackets after a Vietnamese bank's or company's full one: "Ngân hàng
+#: TMCP Quân đội (MB)", "Tổng Công ty … Viettel (VHT)" (a company's only in capitals: its
+#: legal entity's "… (M_Service)" is not the name the article uses).
+_VI_SHORT_NAME = re.compile(
+    rf"Ngân hàng[^().;]{{3,70}}\((?P<short>[{_UPPER}][\w&.-]*(?:\s+[{_UPPER}][\w&.-]*){{0,3}})\)"
+    rf"|(?:Công ty|Tổng Công ty|Tổng công ty|Tập đoàn)[^().;]{{3,70}}\((?P<caps>[A-Z]{{2,6}})\)"
 )
 _OWNER_S = re.compile(r"^\S+['’]s\s+")
 #: A word every public body's name has: most articles have none, and skip the long pattern.

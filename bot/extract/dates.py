@@ -42,7 +42,8 @@ _DATE = caseless(
     r"|(?P<vi_my>\btháng\s+(?P<vm>\d{1,2})(?:/|\s+năm\s+)(?P<vy>(?:19|20)\d\d)\b)"
     r"|(?P<vi_m>\btháng\s+(?P<vm2>\d{1,2})\b)"
     r"|(?P<quarter>\b(?:quý|q)\s*(?:[1-4]|i{1,3}|iv)[/\s]+(?:năm\s+)?(?P<qy>(?:19|20)\d\d)\b)"
-    r"|(?P<year>\b(?:năm|in|since|from|by|of|during|từ|vào|hồi)\s+(?P<yy>(?:19|20)\d\d)\b)"
+    r"|(?P<year>\b(?:năm(?:\s+tài\s+chính)?|fiscal(?:\s+year)?|in|since|from|by|of|during|từ|"
+    r"vào|hồi)\s+(?P<yy>(?:19|20)\d\d)\b|\bfy\s?(?P<fy>20\d\d)\b)"
     r"|(?P<rel>tháng trước|tháng vừa qua|last month|past month|previous month|this month|"
     r"tháng này|năm ngoái|năm trước|last year|năm nay|this year|tuần trước|last week|"
     r"this week|tuần này|hôm qua|yesterday|earlier this month|đầu tháng này|"
@@ -142,7 +143,7 @@ def _resolve(match: re.Match[str], published: date | None) -> str | None:
     if groups["quarter"]:
         return groups["qy"]
     if groups["year"]:
-        return groups["yy"]
+        return groups["yy"] or groups["fy"]
     if groups["rel"] and published is not None:
         return _relative(re.sub(r"\s+", " ", groups["rel"]), published)
     return None
@@ -158,11 +159,15 @@ def parse_published(value: str | None) -> date | None:
         return None
 
 
+#: "so với cùng kỳ năm trước", "compared with last year": a comparison, not when.
+_COMPARED = re.compile(r"(?:cùng kỳ|so với|compared (?:with|to)|than)\s+$", re.IGNORECASE)
+
+
 def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     """Every date in ``sentence`` that can be pinned down, as ISO text (``2025``, ``2025-11``)."""
     found = []
     for match in _DATE.finditer(sentence):
-        if match.group("rel") and re.search(r"cùng kỳ\s+$", sentence[: match.start()], re.I):
+        if match.group("rel") and _COMPARED.search(sentence, 0, match.start()):
             continue  # "so với cùng kỳ năm trước": a comparison, not when it happened
         value = _resolve(match, published)
         if value is not None:

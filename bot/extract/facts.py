@@ -800,6 +800,20 @@ _PAID = caseless(r"(?<!\w)(?:pay|pays|paid|paying|trả cho)\s+$")
 _AWARD = caseless(r"(?<!\w)(?:award(?:s|ed|ing)?|trao(?: cho)?)(?!\w)")
 
 
+def _is_bank(text: str, mention: Mention) -> bool:
+    """ "Vietcombank", "Ngân hàng TMCP Hàng Hải (MSB)", "the lender, Techcombank": a bank."""
+    return bool(
+        _BANK_NAME.search(mention.name)
+        or _CALLED_A_BANK.search(text, max(0, mention.start - 70), mention.start)
+    )
+
+
+#: A bank's name right after the word: "ngân hàng MB", "Ngân hàng TMCP Hàng Hải (MSB)".
+_CALLED_A_BANK = caseless(
+    r"(?:ngân hàng|nhà băng|\bbank|\blender)(?:\s+tmcp)?(?:\s+[^,.;()]{0,50}\()?\s*$"
+)
+
+
 def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | None]:
     between = [m for m in r.clause.mentions if r.preps[m] in ("giữa", "between")]
     if r.actor is None and between:
@@ -848,6 +862,8 @@ def _contract(r: _Roles, index: CompanyIndex) -> tuple[Kind, str | None, str | N
     buyer, seller = r.actor, other
     if buyer and seller and is_institution(seller.name) and not is_institution(buyer.name):
         return "contract", seller.name, buyer.name  # a ministry or a hospital buys
+    if buyer and seller and _is_bank(r.text, seller) and not _is_bank(r.text, buyer):
+        return "contract", seller.name, buyer.name  # a bank buys its systems, it sells none
     if not _purchase_verb(r, whole_clause=True) and _supplies(r):
         buyer, seller = other, r.actor
     elif (
@@ -1025,11 +1041,17 @@ def _status(text: str, clause: _Clause, cue: _Cue) -> Status:
     return best[1] if best else "completed"
 
 
-def _date(dates: list[DateMention], clause: _Clause, money: MoneyMention) -> str | None:
+def _date(text: str, dates: list[DateMention], clause: _Clause, money: MoneyMention) -> str | None:
     if not dates:
         return None
     inside = [d for d in dates if clause.start <= d.start < clause.end] or dates
-    return min(inside, key=lambda d: abs(d.start - money.start)).value
+    # "năm tài chính 2025 (kết thúc ngày 31/3/2025)": a date in brackets is an aside
+    plain = [d for d in inside if not _in_brackets(text, d.start)] or inside
+    return min(plain, key=lambda d: abs(d.start - money.start)).value
+
+
+def _in_brackets(text: str, at: int) -> bool:
+    return text.rfind("(", 0, at) > text.rfind(")", 0, at)
 
 
 _TOTAL = caseless(r"(?:a\s+)?(?:tổng(?: cộng)?|total|in total)\b(?!\s+(?:\w+\s+)?to\b)")
@@ -1091,7 +1113,7 @@ def facts_in_sentence(
             # "values it at €1 billion, up from €400 million": the same measure, earlier
             if facts and facts[-1].amount == previous.amount:
                 earlier = [d for d in dates if d.start >= money.end]
-                when = _date(earlier, clauses[-1], money)
+                when = _date(text, earlier, clauses[-1], money)
                 if when is not None and facts[-1].date == when:
                     # "at $2 billion, up from $800 million in 2024": 2024 is the earlier one's
                     facts[-1] = facts[-1].model_copy(update={"date": None})
@@ -1170,7 +1192,7 @@ def facts_in_sentence(
             continue  # "đặt mục tiêu doanh thu …", "expects 2025 revenue of …": not yet money
         metric = _metric(text, roles) if kind == "revenue" else None
         status = _status(text, clause, cue) if kind in STATUS_KINDS else None
-        when = _date(dates, clause, money)
+        when = _date(text, dates, clause, money)
         if when is None and status == "in_talks" and published is not None:
             when = published.strftime("%Y-%m")
         facts.append(
