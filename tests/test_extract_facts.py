@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.extract import extract_article, extract_facts
@@ -1167,3 +1169,44 @@ def test_a_banks_short_name_and_the_bank_buys() -> None:
 def test_dates_of_comparisons_fiscal_years_and_asides(text: str, date: str | None) -> None:
     (fact,) = extract_facts(text, published=PUBLISHED)
     assert fact.date == date
+
+
+ARTICLES = Path(__file__).parent / "data" / "articles"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "vi_sao_bang_ai.txt",
+            [
+                ("investment", "Sao Băng AI", "Vertex Ventures", 40e6),
+                ("valuation", "Sao Băng AI", None, 300e6),
+                ("revenue", "Sao Băng AI", None, 120e9),
+                ("contract", "MB", "Sao Băng AI", 60e9),  # the bank buys
+                ("contract", "Bệnh viện Bạch Mai", "Sao Băng AI", 25e9),
+                ("commitment", "Sao Băng AI", None, 15e6),
+            ],
+        ),
+        (
+            "en_orbital_minds.txt",
+            [
+                ("investment", "Orbital Minds", "Thrive Capital", 400e6),
+                ("valuation", "Orbital Minds", None, 6e9),
+                ("investment", "Orbital Minds", None, 120e6),
+                ("valuation", "Orbital Minds", None, 2.5e9),
+                ("revenue", "Orbital Minds", None, 200e6),
+                ("revenue", "Orbital Minds", None, 50e6),  # "up from $50 million a year ago"
+                ("contract", "Orbital Minds", "Google", 1e9),
+                ("acquisition", "Lintly", "Orbital Minds", 150e6),
+                ("valuation", "Cursor", None, 29.3e9),
+            ],
+        ),
+    ],
+)
+def test_whole_articles_in_our_own_words(name: str, expected: list[tuple[object, ...]]) -> None:
+    text = (ARTICLES / name).read_text("utf-8")
+    record = extract_article(text, path=name, sha256="0" * 64)
+    found = [(f.kind, f.subject, f.counterparty, f.amount.value) for f in record.facts]
+    assert found == expected
+    assert all(f.evidence in text for f in record.facts)

@@ -557,7 +557,8 @@ _IT_DEAL = re.compile(
 
 #: "It has agreed …", "It was valued at …" (but not "It is likely …", "It was a record year").
 _IT_SUBJECT = re.compile(
-    r"It\s+(?!(?:is|was|would|will|could|may|might)\b(?!\s+(?:valued|acquired|bought|backed)\b))"
+    r"It\s+(?!(?:is|was|would|will|could|may|might)\b"
+    r"(?!\s+(?:valued|acquired|bought|backed|in talks|set to|seeking|raising|planning)\b))"
 )
 
 

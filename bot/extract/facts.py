@@ -644,6 +644,8 @@ class _Roles:
             for m in clause.mentions
             if m.end <= anchor
             and (self.preps[m] not in _OBJECT_PREPS or _RELATIVE.match(text, m.end))
+            # "The round more than doubles …, when it raised …": a deal acts for nobody
+            and not (m.coref and _DEAL_POINTER.match(text, m.start))
         ]
         self.actor = plain_before[0] if plain_before else None
         self.after = [m for m in clause.mentions if m.start >= cue.end or m.start >= money.end]
@@ -989,7 +991,11 @@ _WHOSE = caseless(r",?\s+whose\s")
 
 def _self_subject(r: _Roles) -> str | None:
     """The company a revenue figure or a valuation belongs to."""
-    before = [m for m in r.clause.mentions if m.end <= r.money.start]
+    before = [
+        m
+        for m in r.clause.mentions
+        if m.end <= r.money.start and not (m.coref and _DEAL_POINTER.match(r.text, m.start))
+    ]
     right_after = next((m for m in r.clause.mentions if 0 < m.start - r.cue.end <= 2), None)
     if right_after is not None and (
         not right_after.coref or _VALUING.search(r.text, r.clause.start, right_after.start)
@@ -1280,7 +1286,16 @@ def _read_roles(
         )
         if stake is not None:  # "chi 14,3 tỷ USD để mua 49% cổ phần Scale AI"
             return "investment", stake.name, r.actor.name
-        provider = next((m for m in r.after if r.preps[m] in ("on", "cho")), None)
+        provider = next(
+            (
+                m
+                for m in r.after
+                if r.preps[m] in ("on", "cho")
+                # "spend $1 billion on cloud computing from Google"
+                or (r.preps[m] in ("from", "từ") and _GOODS.search(r.text, r.money.end, m.start))
+            ),
+            None,
+        )
         if provider is not None and provider.name != r.actor.name:  # "spend $750m on Azure"
             return "contract", r.actor.name, provider.name
     if cue_kind == "commitment":
@@ -1310,7 +1325,10 @@ _NOT_A_COMPANY_AFTER = caseless(r"\s+(?:tin|thông tấn|khác|con|nghiên cứu
 
 _BANK_POINTER = caseless(r"ngân hàng|nhà băng|the bank|the lender")
 _BANK_NAME = caseless(r"bank|^ngân hàng\s|^nhà băng\s")
-_VERB_AFTER = caseless(r"\s+(?:được|bị|đã|đang|sẽ|vừa|cũng|từng)(?!\w)")
+_VERB_AFTER = caseless(
+    r"\s+(?:được|bị|đã|đang|sẽ|vừa|cũng|từng|is|was|has|had|have|will|would|said|agreed|plans)"
+    r"(?!\w)"
+)
 _VALUING = caseless(r"(?<!\w)(?:values|valued|valuing|định giá)\s+$")
 
 
@@ -1377,7 +1395,7 @@ def resolve_corefs(
     if not corefs:
         return mentions
     clauses = _clauses(text, mentions)
-    for start, end, wants_startup in corefs:
+    for start, end, wants_startup in sorted(corefs):
         if any(m.start <= start < m.end for m in mentions):
             continue
         # "công ty phần mềm Helio Robotics": a description of the name that follows; but
@@ -1407,6 +1425,8 @@ def resolve_corefs(
         )
         if valued:
             name: str | None = valued
+        elif text[start:end].casefold() == "it" and added:
+            name = added[-1].name  # "the startup's valuation …, when it raised …": the same
         elif _BANK_POINTER.match(text, start) and (
             bank := next(
                 (

@@ -181,7 +181,7 @@ _QUALIFIER_OF = {w: q for w, q in _QUALIFIERS}
 _TRAILING_AT_LEAST = caseless(r"^\s*(?:trở lên|or more|and up)\b")
 # An amount per unit is a price, not a deal: "$20 a month", "499.000 đồng/tháng".
 _PER_UNIT = caseless(
-    r"^\s*(?:/|per\b|a\s+(?:month|year|share|user|seat)\b|each\b|mỗi\b"
+    r"^\s*(?:/|per\b|a\s+(?:month|year|share|user|seat)\b(?!\s+(?:ago|earlier|before))|each\b|mỗi\b"
     r"|một\s+(?:tháng|năm|cổ phiếu)\b)",
 )
 _PER_YEAR = caseless(
