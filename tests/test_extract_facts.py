@@ -1210,3 +1210,29 @@ def test_whole_articles_in_our_own_words(name: str, expected: list[tuple[object,
     found = [(f.kind, f.subject, f.counterparty, f.amount.value) for f in record.facts]
     assert found == expected
     assert all(f.evidence in text for f in record.facts)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Meta đã đồng ý chi hơn 10 tỷ USD cho dịch vụ đám mây của Google trong 6 năm.",
+            [("contract", "Meta", "Google", 10e9)],
+        ),
+        # a milestone passed is no second figure
+        (
+            "Alphabet báo doanh thu quý III đạt 102 tỷ USD, lần đầu vượt mốc 100 tỷ USD.",
+            [("revenue", "Alphabet", None, 102e9)],
+        ),
+        # "gọi thành công" raises money; "Startup AI Việt" describes the name after it
+        (
+            "Startup AI Việt Hạc Vàng vừa gọi thành công 3 triệu USD vốn hạt giống.",
+            [("investment", "Hạc Vàng", None, 3e6)],
+        ),
+    ],
+)
+def test_services_bought_milestones_and_seed_rounds(
+    text: str, expected: list[tuple[str, str | None, str | None, float]]
+) -> None:
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected

@@ -110,7 +110,8 @@ _PRICE_AFTER = re.compile(
 #: Verbs right after a name that say it is a party to a deal: "Helio raised ...".
 _DEAL_VERB_AFTER = caseless(
     r"^\s*(?:(?:đã|vừa|sẽ|cũng|has|have|had|also|just|recently|will|is|was)\s+)*"
-    r"(?:huy động|gọi vốn|nhận|rót|đầu tư|mua lại|thâu tóm|ký|raised|raises|secured|closed|"
+    r"(?:huy động|gọi vốn|gọi thành công|nhận|rót|đầu tư|mua lại|thâu tóm|ký|raised|raises|"
+    r"secured|closed|"
     r"landed|bagged|received|invested|invests|acquired|acquires|bought|buys|agreed|announced|"
     r"hoàn tất|công bố|báo lãi|báo lỗ|ký|signed|reported|posted|won)\b",
 )
@@ -258,6 +259,14 @@ class CompanyIndex:
             while len(words) > 1 and " ".join(words[:2]).casefold() in _NOT_NAME_PHRASES:
                 start = text.index(words[1], start) + len(words[1])
                 words = words[2:]
+            if (
+                len(words) > 2
+                and words[0] == "Việt"
+                and text[max(0, start - 4) : start].rstrip().casefold().endswith("ai")
+            ):
+                # "Startup AI Việt Sao Khuê": a Vietnamese AI startup, "Việt" describes it
+                start = text.index(words[0], start) + len(words[0])
+                words = words[1:]
             while (
                 words
                 and _is_common(words[-1])

@@ -211,7 +211,9 @@ _KIND_CUES: list[tuple[str, str]] = [
             "rót thêm",
             "rót",
             "huy động vốn",
+            "huy động thành công",
             "huy động",
+            "gọi thành công",
             "gọi vốn",
             "gọi thêm",
             "vòng gọi vốn",
@@ -269,7 +271,8 @@ _BUY_VERB = caseless(
 _SHARES_BEFORE = caseless(r"(?:cổ phiếu|cổ phần|shares of|stake in)\s+(?:\S+\s+){0,2}?$")
 _SHARES = caseless(r"cổ phần|cổ phiếu|shares|stock")
 _RECEIVE = caseless(
-    r"(?<!\w)(?:huy động|gọi vốn|nhận|thu hút|raised|raises|raising|raise|secured|secures|"
+    r"(?<!\w)(?:huy động|gọi vốn|gọi thành công|nhận|thu hút|raised|raises|raising|raise|"
+    r"secured|secures|"
     r"closed|closes|landed|lands|bagged|received|receives|attracted|nabbed|pulled in|"
     r"in talks to raise|seeking|seeks)(?!\w)",
 )
@@ -293,7 +296,7 @@ _SKIP_BEFORE = caseless(
     r"estimates? of|analysts'? (?:average )?estimates?|kỳ vọng của|"
     r"tổng(?: cộng| số)?|total|totall?ing|cumulative|bringing (?:its|the) total(?: \w+)? to|"
     r"nâng tổng(?: \w+)* lên|up from|down from|tăng từ|giảm từ|so với|compared with|"
-    r"compared to|versus|vs\.?)\s*(?:\S+\s+){0,3}$",
+    r"compared to|versus|vs\.?|mốc|ngưỡng|milestone)\s*(?:\S+\s+){0,3}$",
 )
 #: Words that may stand between a preposition and the name it governs.
 _DESCRIPTIVE = re.compile(
@@ -1292,7 +1295,10 @@ def _read_roles(
                 for m in r.after
                 if r.preps[m] in ("on", "cho")
                 # "spend $1 billion on cloud computing from Google"
-                or (r.preps[m] in ("from", "từ") and _GOODS.search(r.text, r.money.end, m.start))
+                or (
+                    r.preps[m] in ("from", "từ", "của", "of")
+                    and _GOODS.search(r.text, r.money.end, m.start)
+                )
             ),
             None,
         )
