@@ -1236,3 +1236,26 @@ def test_services_bought_milestones_and_seed_rounds(
 ) -> None:
     facts = extract_facts(text, published=PUBLISHED)
     assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what a company expects to earn is not yet money
+        ("Theo The Information, Quillon AI dự kiến doanh thu năm nay đạt 90 triệu USD.", []),
+        # supplying something worth a sum to a customer, paying a provider to use it
+        (
+            "Oracle sẽ cung cấp năng lực điện toán trị giá 20 tỷ USD cho Quillon AI trong 5 năm.",
+            [("contract", "Quillon AI", "Oracle", 20e9)],
+        ),
+        (
+            "Apple đang đàm phán trả Google khoảng 1 tỷ USD mỗi năm để dùng mô hình Gemini.",
+            [("contract", "Apple", "Google", 1e9)],
+        ),
+    ],
+)
+def test_expected_revenue_supply_and_paying_to_use(
+    text: str, expected: list[tuple[str, str | None, str | None, float]]
+) -> None:
+    facts = extract_facts(text, published=PUBLISHED)
+    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected

@@ -73,7 +73,7 @@ _COMPANY_CUES = caseless(
     r"led by|"
     r"dẫn dắt bởi|mua lại|thâu tóm|thương vụ mua|acquire|acquired|acquires|acquisition of|"
     r"đầu tư vào|"
-    r"rót vốn vào|invested in|invest in|stake in|pay|pays|paid|paying|trả cho|"
+    r"rót vốn vào|invested in|invest in|stake in|pay|pays|paid|paying|trả cho|trả|"
     r"cổ phần của|cổ phần tại|"
     r"merge with|merged with|merges with|merging with|sáp nhập với)\s+$",
 )

@@ -168,6 +168,8 @@ _KIND_CUES: list[tuple[str, str]] = [
         "contract",
         _words(
             "hợp đồng",
+            r"cung cấp(?= [^.;]{0,60}?(?:trị giá|giá trị))",
+            r"để (?:dùng|sử dụng)",
             r"for (?:access to|the right to|rights to|the use of|use of)",
             r"to licen[cs]e",
             r"licen[cs]ing (?:deals?|agreements?|fees?)",
@@ -355,7 +357,8 @@ _BEAT = caseless(
 )
 #: Words that make a revenue figure a plan or a forecast.
 _OUTLOOK = caseless(
-    r"(?<!\w)(?:mục tiêu|kế hoạch|dự báo|dự phóng|kỳ vọng|ước tính đạt|forecasts?|forecasted|"
+    r"(?<!\w)(?:mục tiêu|kế hoạch|dự báo|dự phóng|dự kiến|dự tính|kỳ vọng|ước tính đạt|forecasts?|"
+    r"forecasted|"
     r"expects?|expected|expecting|projects?|projected|projection|guidance|outlook|aims?|"
     r"targets?|targeting|would climb|will reach|plans to generate|sees)(?!\w)",
 )
@@ -801,7 +804,7 @@ _AWARDED = caseless(
     r"(?<!\w)(?:(?:was|were|has been|have been|is|been|được)\s+(?:award(?:ed)?|trao)|won|wins|"
     r"trúng thầu|thắng thầu)(?!\w)"
 )
-_PAID = caseless(r"(?<!\w)(?:pay|pays|paid|paying|trả cho)\s+$")
+_PAID = caseless(r"(?<!\w)(?:pay|pays|paid|paying|trả cho|trả)\s+$")
 _AWARD = caseless(r"(?<!\w)(?:award(?:s|ed|ing)?|trao(?: cho)?)(?!\w)")
 
 
