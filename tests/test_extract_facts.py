@@ -1259,3 +1259,9 @@ def test_expected_revenue_supply_and_paying_to_use(
 ) -> None:
     facts = extract_facts(text, published=PUBLISHED)
     assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected
+
+
+def test_a_commitment_to_invest_is_announced() -> None:
+    text = "VNPT cam kết đầu tư tối đa 150 tỷ đồng vào Quillon AI trong ba năm."
+    (fact,) = extract_facts(text, published=PUBLISHED)
+    assert (fact.kind, fact.subject, fact.status) == ("investment", "Quillon AI", "announced")

@@ -464,7 +464,8 @@ _STATUS_CUES: list[tuple[Status, Caseless]] = [
     (
         "announced",
         caseless(
-            r"(?<!\w)(?:tuyên bố sẽ|tuyên bố|công bố|thông báo|đồng ý|cam kết sẽ|sẽ|agreed to|"
+            r"(?<!\w)(?:tuyên bố sẽ|tuyên bố|công bố|thông báo|đồng ý|cam kết sẽ|cam kết|sẽ|"
+            r"agreed to|"
             r"agrees to|has agreed|will|announced|announces|unveiled|pledged to|"
             r"said it would|would)(?!\w)",
         ),
