@@ -26,6 +26,14 @@ def summary(fact: Fact) -> Row:
     )
 
 
+def parties(text: str) -> list[tuple[str, str | None, str | None, float]]:
+    """Each fact of ``text`` as (kind, subject, counterparty, value)."""
+    return [
+        (f.kind, f.subject, f.counterparty, f.amount.value)
+        for f in extract_facts(text, published=PUBLISHED)
+    ]
+
+
 CASES: list[tuple[str, list[Row]]] = [
     # A tender offer, raising more, securing money, market value, "top" (blind2 phrasings)
     (
@@ -1036,8 +1044,7 @@ def test_a_round_in_a_company_values_that_company() -> None:
 def test_said_french_names_partners_and_earlier_figures(
     text: str, expected: list[tuple[str, str, str | None, float]]
 ) -> None:
-    facts = extract_facts(text, published=PUBLISHED)
-    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected
+    assert parties(text) == expected
 
 
 def test_an_earlier_figure_keeps_its_own_date() -> None:
@@ -1099,8 +1106,7 @@ def test_a_trade_word_before_a_vietnamese_name_is_not_part_of_it() -> None:
 def test_totals_respectively_buyouts_and_other_names(
     text: str, expected: list[tuple[str, str, str | None, float]]
 ) -> None:
-    facts = extract_facts(text, published=PUBLISHED)
-    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected
+    assert parties(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -1125,8 +1131,7 @@ def test_totals_respectively_buyouts_and_other_names(
 def test_sources_of_money_and_shares_bought(
     text: str, expected: list[tuple[str, str | None, str | None, float]]
 ) -> None:
-    facts = extract_facts(text, published=PUBLISHED)
-    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected
+    assert parties(text) == expected
 
 
 def test_a_valuation_right_after_its_amount_and_a_one_word_company_bought() -> None:
@@ -1234,8 +1239,7 @@ def test_whole_articles_in_our_own_words(name: str, expected: list[tuple[object,
 def test_services_bought_milestones_and_seed_rounds(
     text: str, expected: list[tuple[str, str | None, str | None, float]]
 ) -> None:
-    facts = extract_facts(text, published=PUBLISHED)
-    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected
+    assert parties(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -1257,8 +1261,7 @@ def test_services_bought_milestones_and_seed_rounds(
 def test_expected_revenue_supply_and_paying_to_use(
     text: str, expected: list[tuple[str, str | None, str | None, float]]
 ) -> None:
-    facts = extract_facts(text, published=PUBLISHED)
-    assert [(f.kind, f.subject, f.counterparty, f.amount.value) for f in facts] == expected
+    assert parties(text) == expected
 
 
 def test_a_commitment_to_invest_is_announced() -> None:
